@@ -1,0 +1,42 @@
+# scim-bridge: `make run` starts the bridge locally, `make test` runs every test.
+
+GO        ?= go
+FUZZTIME  ?= 60s
+ADDR      ?= 127.0.0.1:8080
+DATA      ?= ./.scimbridge
+
+# Every fuzz target: package and name.
+FUZZ_TARGETS := ./internal/scim/filter:FuzzParse ./internal/scim/filter:FuzzParsePath ./internal/scim/patch:FuzzDecode
+
+.PHONY: run test build lint bench fuzz
+
+## run: the bridge on the embedded store, token printed on first start
+run:
+	$(GO) run ./cmd/scimbridge serve --addr $(ADDR) --data $(DATA)
+
+## test: every test, with the race detector (DynamoDB/Secrets Manager tests need moto_server)
+test: lint
+	$(GO) test -race -count=1 ./...
+
+## build: compile everything
+build:
+	$(GO) build ./...
+	$(GO) build -o bin/scimbridge ./cmd/scimbridge
+
+## lint: gofmt and go vet
+lint:
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	$(GO) vet ./...
+
+## bench: Go benchmarks with allocations
+bench:
+	$(GO) test -run='^$$' -bench=. -benchmem ./...
+
+## fuzz: each fuzz target for FUZZTIME
+fuzz:
+	@for t in $(FUZZ_TARGETS); do \
+		pkg=$${t%%:*}; name=$${t##*:}; \
+		echo "fuzz $$name ($$pkg) for $(FUZZTIME)"; \
+		$(GO) test -run='^$$' -fuzz="^$$name\$$" -fuzztime=$(FUZZTIME) $$pkg || exit 1; \
+	done

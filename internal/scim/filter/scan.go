@@ -1,0 +1,233 @@
+package filter
+
+import (
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"unicode/utf8"
+
+	"github.com/scim-bridge/scim-bridge/internal/scim"
+)
+
+// Limits on what the parser accepts, so that a hostile filter cannot make it
+// (or the recursive matcher) use unbounded time or stack.
+const (
+	maxLen   = 4096
+	maxDepth = 32
+)
+
+// scanner reads the tokens of a filter or path: words (attribute paths,
+// operators, keywords), JSON strings and numbers, and the punctuation
+// ( ) [ ] and ".".
+type scanner struct {
+	s   string
+	pos int
+	// plusIsSpace is set for filters, which some clients send with "+" for
+	// the spaces of a query string even after net/url decoded it.
+	plusIsSpace bool
+	depth       int
+	// what names the input in errors, "filter" or "path", and scimType
+	// is the RFC 7644 §3.12 error type for it.
+	what, scimType string
+}
+
+func (p *scanner) errorf(format string, args ...any) error {
+	return scim.BadRequest(p.scimType, "invalid %s at offset %d: %s", p.what, p.pos, fmt.Sprintf(format, args...))
+}
+
+func (p *scanner) eof() bool { return p.pos >= len(p.s) }
+
+func (p *scanner) peek() byte {
+	if p.eof() {
+		return 0
+	}
+	return p.s[p.pos]
+}
+
+func (p *scanner) isSpace(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || (c == '+' && p.plusIsSpace)
+}
+
+func (p *scanner) skipSpace() {
+	for !p.eof() && p.isSpace(p.s[p.pos]) {
+		p.pos++
+	}
+}
+
+// isDelim reports whether c ends a word.
+func (p *scanner) isDelim(c byte) bool {
+	return p.isSpace(c) || c == '(' || c == ')' || c == '[' || c == ']' || c == '"'
+}
+
+// wordEnd returns the end of the word starting at the current position.
+func (p *scanner) wordEnd() int {
+	i := p.pos
+	for i < len(p.s) && !p.isDelim(p.s[i]) {
+		i++
+	}
+	return i
+}
+
+func (p *scanner) peekWord() string { return p.s[p.pos:p.wordEnd()] }
+
+func (p *scanner) word() string {
+	end := p.wordEnd()
+	w := p.s[p.pos:end]
+	p.pos = end
+	return w
+}
+
+// found describes what is at the current position, for error messages.
+func (p *scanner) found() string {
+	switch {
+	case p.eof():
+		return "the end of the " + p.what
+	case p.peek() == '"':
+		return "a string"
+	}
+	if w := p.peekWord(); w != "" {
+		return strconv.Quote(w)
+	}
+	return strconv.Quote(string(p.peek()))
+}
+
+func (p *scanner) expect(c byte) error {
+	p.skipSpace()
+	if p.peek() != c {
+		return p.errorf("expected %q, found %s", c, p.found())
+	}
+	p.pos++
+	return nil
+}
+
+// enter records one more level of nesting; leave undoes it.
+func (p *scanner) enter() error {
+	if p.depth++; p.depth > maxDepth {
+		return scim.BadRequest(p.scimType, "%s too deep: more than %d nested groups", p.what, maxDepth)
+	}
+	return nil
+}
+
+func (p *scanner) leave() { p.depth-- }
+
+// value reads a comparison value: a JSON string or number, true, false or
+// null (the keywords in any case, as RFC 7644 §3.4.2.2 makes the whole
+// filter grammar case-insensitive).
+func (p *scanner) value() (any, error) {
+	p.skipSpace()
+	switch c := p.peek(); {
+	case c == '"':
+		return p.str()
+	case c == '-' || ('0' <= c && c <= '9'):
+		return p.number()
+	}
+	start := p.pos
+	w := p.word()
+	switch lower(w) {
+	case "true":
+		return true, nil
+	case "false":
+		return false, nil
+	case "null":
+		return nil, nil
+	}
+	p.pos = start
+	return nil, p.errorf("expected a value (a quoted string, a number, true, false or null), found %s", p.found())
+}
+
+// str reads a JSON string (RFC 8259 §7). Strings without escapes, control
+// characters or invalid UTF-8 are returned as a slice of the input; the
+// rest are decoded by encoding/json, which also validates the escapes.
+func (p *scanner) str() (string, error) {
+	start := p.pos
+	plain := true
+	for i := start + 1; i < len(p.s); i++ {
+		switch c := p.s[i]; {
+		case c == '"':
+			p.pos = i + 1
+			inner := p.s[start+1 : i]
+			if plain && utf8.ValidString(inner) {
+				return inner, nil
+			}
+			var out string
+			if err := json.Unmarshal([]byte(p.s[start:p.pos]), &out); err != nil {
+				p.pos = start
+				return "", p.errorf("malformed string: %s", jsonReason(err))
+			}
+			return out, nil
+		case c == '\\':
+			plain = false
+			i++
+		case c < 0x20:
+			p.pos = i
+			return "", p.errorf("control character %q in a string; escape it", c)
+		}
+	}
+	return "", p.errorf("unterminated string")
+}
+
+func jsonReason(err error) string {
+	if se, ok := err.(*json.SyntaxError); ok {
+		return se.Error()
+	}
+	return "invalid escape"
+}
+
+// number reads a JSON number (RFC 8259 §6), keeping its text.
+func (p *scanner) number() (json.Number, error) {
+	start, i := p.pos, p.pos
+	digits := func() int {
+		n := 0
+		for i < len(p.s) && '0' <= p.s[i] && p.s[i] <= '9' {
+			i++
+			n++
+		}
+		return n
+	}
+	if i < len(p.s) && p.s[i] == '-' {
+		i++
+	}
+	switch {
+	case i < len(p.s) && p.s[i] == '0':
+		i++
+	case digits() == 0:
+		return "", p.errorf("malformed number")
+	}
+	if i < len(p.s) && p.s[i] == '.' {
+		i++
+		if digits() == 0 {
+			return "", p.errorf("malformed number: digits must follow the decimal point")
+		}
+	}
+	if i < len(p.s) && (p.s[i] == 'e' || p.s[i] == 'E') {
+		i++
+		if i < len(p.s) && (p.s[i] == '+' || p.s[i] == '-') {
+			i++
+		}
+		if digits() == 0 {
+			return "", p.errorf("malformed number: digits must follow the exponent")
+		}
+	}
+	if i < len(p.s) && !p.isDelim(p.s[i]) {
+		return "", p.errorf("malformed number %q", p.s[start:p.wordEnd()])
+	}
+	p.pos = i
+	return json.Number(p.s[start:i]), nil
+}
+
+// lower returns s in ASCII lower case, without allocating when s already
+// is; keywords and operators are ASCII.
+func lower(s string) string {
+	for i := 0; i < len(s); i++ {
+		if 'A' <= s[i] && s[i] <= 'Z' {
+			b := []byte(s)
+			for j := i; j < len(b); j++ {
+				if 'A' <= b[j] && b[j] <= 'Z' {
+					b[j] += 'a' - 'A'
+				}
+			}
+			return string(b)
+		}
+	}
+	return s
+}
