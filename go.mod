@@ -28,4 +28,5 @@ require (
 	github.com/scim2/filter-parser/v2 v2.3.1 // indirect
 	go.etcd.io/bbolt v1.4.3 // indirect
 	golang.org/x/sys v0.29.0 // indirect
+	gopkg.in/yaml.v3 v3.0.1 // indirect
 )
