@@ -8,7 +8,7 @@ DATA      ?= ./.scimbridge
 # Every fuzz target: package and name.
 FUZZ_TARGETS := ./internal/scim/filter:FuzzParse ./internal/scim/filter:FuzzParsePath ./internal/scim/patch:FuzzDecode
 
-.PHONY: run test build lint bench fuzz
+.PHONY: run test build lint bench fuzz invoke build-UsersFunction build-GroupsFunction build-DiscoveryFunction
 
 ## run: the bridge on the embedded store, token printed on first start
 run:
@@ -40,3 +40,17 @@ fuzz:
 		echo "fuzz $$name ($$pkg) for $(FUZZTIME)"; \
 		$(GO) test -run='^$$' -fuzz="^$$name\$$" -fuzztime=$(FUZZTIME) $$pkg || exit 1; \
 	done
+
+# Lambda builds, as `sam build` calls them (BuildMethod: makefile): one static,
+# stripped linux/arm64 bootstrap per function for provided.al2023.
+LAMBDA_GOFLAGS := -trimpath -tags lambda.norpc -ldflags="-s -w"
+ARTIFACTS_DIR  ?= bin/lambda/$(FN)
+
+build-UsersFunction:
+	CGO_ENABLED=0 GOOS=linux GOARCH=arm64 $(GO) build $(LAMBDA_GOFLAGS) -o $(ARTIFACTS_DIR)/bootstrap ./functions/users
+
+build-GroupsFunction:
+	CGO_ENABLED=0 GOOS=linux GOARCH=arm64 $(GO) build $(LAMBDA_GOFLAGS) -o $(ARTIFACTS_DIR)/bootstrap ./functions/groups
+
+build-DiscoveryFunction:
+	CGO_ENABLED=0 GOOS=linux GOARCH=arm64 $(GO) build $(LAMBDA_GOFLAGS) -o $(ARTIFACTS_DIR)/bootstrap ./functions/discovery

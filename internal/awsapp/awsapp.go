@@ -1,0 +1,94 @@
+// Package awsapp builds the bridge's parts for AWS Lambda from a function's
+// environment: the DynamoDB store, the Secrets Manager token source, the
+// service and the HTTP handler. Lambda mains call it once, outside the
+// invocation path, and stay wiring only.
+package awsapp
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"os"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
+
+	"github.com/scim-bridge/scim-bridge/internal/directory"
+	"github.com/scim-bridge/scim-bridge/internal/dynamo"
+	"github.com/scim-bridge/scim-bridge/internal/httpapi"
+	"github.com/scim-bridge/scim-bridge/internal/secrets"
+)
+
+// Env is the configuration a function reads from its environment.
+type Env struct {
+	// Table is the DynamoDB table (TABLE_NAME); empty for discovery, which
+	// reads no directory data.
+	Table string
+	// TokenSecret is the Secrets Manager secret's ARN or name (TOKEN_SECRET_ARN).
+	TokenSecret string
+	// LogLevel is DEBUG, INFO, WARN or ERROR (LOG_LEVEL, default INFO).
+	LogLevel string
+}
+
+// ReadEnv reads Env with getenv. needTable says whether TABLE_NAME is
+// required. It returns an error naming every missing variable.
+func ReadEnv(getenv func(string) string, needTable bool) (Env, error) {
+	e := Env{Table: getenv("TABLE_NAME"), TokenSecret: getenv("TOKEN_SECRET_ARN"), LogLevel: getenv("LOG_LEVEL")}
+	var missing []string
+	if needTable && e.Table == "" {
+		missing = append(missing, "TABLE_NAME")
+	}
+	if e.TokenSecret == "" {
+		missing = append(missing, "TOKEN_SECRET_ARN")
+	}
+	if len(missing) > 0 {
+		return e, fmt.Errorf("missing configuration: %s", strings.Join(missing, ", "))
+	}
+	return e, nil
+}
+
+// Logger returns the JSON logger on stdout that Lambda forwards to CloudWatch.
+func Logger(level string) *slog.Logger {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(level)); err != nil {
+		l = slog.LevelInfo
+	}
+	return slog.New(slog.NewJSONHandler(os.Stdout, &slog.HandlerOptions{Level: l}))
+}
+
+// Handler builds the HTTP handler over DynamoDB and Secrets Manager. It
+// makes no network call: credentials resolve and the token is fetched on the
+// first request, so nothing slow happens in Lambda's init. AWS settings come
+// from the SDK's standard chain, including AWS_ENDPOINT_URL_* for emulators.
+func Handler(ctx context.Context, env Env, logger *slog.Logger) (http.Handler, error) {
+	cfg, err := config.LoadDefaultConfig(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("load AWS configuration: %w", err)
+	}
+	tokens := secrets.New(secretsmanager.NewFromConfig(cfg), env.TokenSecret, logger, secrets.Options{})
+	var svc *directory.Service
+	if env.Table != "" {
+		svc = directory.New(dynamo.New(dynamodb.NewFromConfig(cfg), env.Table), directory.Options{})
+	}
+	return httpapi.New(svc, httpapi.Config{Tokens: tokens, Logger: logger}), nil
+}
+
+// Main is what a function's main does: read the environment, build the
+// handler, or log one clear line and exit. It returns the handler to serve.
+func Main(needTable bool) http.Handler {
+	env, err := ReadEnv(os.Getenv, needTable)
+	logger := Logger(env.LogLevel)
+	if err != nil {
+		logger.Error("cannot start", "error", err)
+		os.Exit(1)
+	}
+	h, err := Handler(context.Background(), env, logger)
+	if err != nil {
+		logger.Error("cannot start", "error", err)
+		os.Exit(1)
+	}
+	return h
+}
