@@ -117,7 +117,9 @@ var EnterpriseUser = &Schema{
 		attr("department", String),
 		attr("manager", Complex, subs(
 			attr("value", String),
-			attr("$ref", Reference, refTypes("User")),
+			// The bridge computes $ref from the id, so a client's
+			// (Entra sends a relative or null one) is not kept.
+			attr("$ref", Reference, readOnly, refTypes("User")),
 			attr("displayName", String, readOnly),
 		)),
 	},

@@ -74,6 +74,26 @@ func members(t *testing.T, s directory.Store, groupID string) []string {
 	return ids
 }
 
+// addMembers adds userIDs to a group, failing t if it cannot.
+func addMembers(t *testing.T, s directory.Store, groupID string, userIDs ...string) {
+	t.Helper()
+	if err := s.AddMembers(t.Context(), groupID, userIDs); err != nil {
+		t.Fatalf("AddMembers(%q, %q): %v", groupID, userIDs, err)
+	}
+}
+
+// assertTotal reports a kind's total count differing from want.
+func assertTotal(t *testing.T, s directory.Store, kind directory.Kind, want int) {
+	t.Helper()
+	_, total, err := s.List(t.Context(), kind, directory.ListOptions{StartIndex: 1})
+	if err != nil {
+		t.Fatalf("List(%s): %v", kind, err)
+	}
+	if total != want {
+		t.Errorf("List(%s): got total %d, want %d", kind, total, want)
+	}
+}
+
 // lookup returns the ids of the records Lookup finds, failing t if it
 // cannot.
 func lookup(t *testing.T, s directory.Store, kind directory.Kind, key directory.Key, value string) []string {

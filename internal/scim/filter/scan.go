@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/scim-bridge/scim-bridge/internal/scim"
@@ -121,17 +122,17 @@ func (p *scanner) value() (any, error) {
 	case c == '-' || ('0' <= c && c <= '9'):
 		return p.number()
 	}
-	start := p.pos
-	w := p.word()
-	switch lower(w) {
-	case "true":
+	switch w := p.peekWord(); {
+	case strings.EqualFold(w, "true"):
+		p.pos += len(w)
 		return true, nil
-	case "false":
+	case strings.EqualFold(w, "false"):
+		p.pos += len(w)
 		return false, nil
-	case "null":
+	case strings.EqualFold(w, "null"):
+		p.pos += len(w)
 		return nil, nil
 	}
-	p.pos = start
 	return nil, p.errorf("expected a value (a quoted string, a number, true, false or null), found %s", p.found())
 }
 
@@ -152,7 +153,7 @@ func (p *scanner) str() (string, error) {
 			var out string
 			if err := json.Unmarshal([]byte(p.s[start:p.pos]), &out); err != nil {
 				p.pos = start
-				return "", p.errorf("malformed string: %s", jsonReason(err))
+				return "", p.errorf("malformed string: %v", err)
 			}
 			return out, nil
 		case c == '\\':
@@ -164,13 +165,6 @@ func (p *scanner) str() (string, error) {
 		}
 	}
 	return "", p.errorf("unterminated string")
-}
-
-func jsonReason(err error) string {
-	if se, ok := err.(*json.SyntaxError); ok {
-		return se.Error()
-	}
-	return "invalid escape"
 }
 
 // number reads a JSON number (RFC 8259 §6), keeping its text.
@@ -213,21 +207,4 @@ func (p *scanner) number() (json.Number, error) {
 	}
 	p.pos = i
 	return json.Number(p.s[start:i]), nil
-}
-
-// lower returns s in ASCII lower case, without allocating when s already
-// is; keywords and operators are ASCII.
-func lower(s string) string {
-	for i := 0; i < len(s); i++ {
-		if 'A' <= s[i] && s[i] <= 'Z' {
-			b := []byte(s)
-			for j := i; j < len(b); j++ {
-				if 'A' <= b[j] && b[j] <= 'Z' {
-					b[j] += 'a' - 'A'
-				}
-			}
-			return string(b)
-		}
-	}
-	return s
 }

@@ -1,0 +1,73 @@
+package filter
+
+import "github.com/scim-bridge/scim-bridge/internal/scim"
+
+// Check verifies that every attribute e names exists for rt, resolving names
+// case-insensitively (RFC 7643 §2.1). Attribute paths inside a ValuePath name
+// sub-attributes of its attribute. Attributes of extensions the bridge has no
+// schema for are allowed, since their data is kept as sent.
+//
+// Returns a 400 *scim.Error with scimType invalidFilter naming the first
+// unknown attribute (RFC 7644 §3.4.2.2), or a value path on an attribute
+// that has no sub-attributes.
+func Check(rt *scim.ResourceType, e Expr) error {
+	return check(rt, nil, e)
+}
+
+// check checks e; parent is the attribute of the enclosing value path, or
+// nil at the top level.
+func check(rt *scim.ResourceType, parent *scim.Ref, e Expr) error {
+	switch x := e.(type) {
+	case *Compare:
+		if parent != nil {
+			if _, ok := resolveSub(rt, *parent, x.Attr); !ok {
+				return scim.BadRequest(scim.InvalidFilter, "unknown sub-attribute %q of %q in filter for %s", x.Attr.String(), parent.Name, rt.Name)
+			}
+			return nil
+		}
+		_, err := resolve(rt, x.Attr)
+		return err
+	case *And:
+		if err := check(rt, parent, x.Left); err != nil {
+			return err
+		}
+		return check(rt, parent, x.Right)
+	case *Or:
+		if err := check(rt, parent, x.Left); err != nil {
+			return err
+		}
+		return check(rt, parent, x.Right)
+	case *Not:
+		return check(rt, parent, x.X)
+	case *ValuePath:
+		if parent != nil {
+			return scim.BadRequest(scim.InvalidFilter, "a value filter cannot contain another value path (%q)", x.Attr.String())
+		}
+		ref, err := resolve(rt, x.Attr)
+		if err != nil {
+			return err
+		}
+		if ref.SubName != "" || (ref.Attr != nil && ref.Attr.Type != scim.Complex) {
+			return scim.BadRequest(scim.InvalidFilter, "%q has no sub-attributes to filter on", x.Attr.String())
+		}
+		return check(rt, &ref, x.Filter)
+	}
+	return scim.BadRequest(scim.InvalidFilter, "unsupported filter expression %T", e)
+}
+
+func resolve(rt *scim.ResourceType, p scim.AttrPath) (scim.Ref, error) {
+	ref, ok := rt.Resolve(p)
+	if !ok || ref.Name == "" {
+		return ref, scim.BadRequest(scim.InvalidFilter, "unknown attribute %q in filter for %s", p.String(), rt.Name)
+	}
+	return ref, nil
+}
+
+// resolveSub resolves p, written inside the value filter of the attribute
+// at parent, as one of parent's sub-attributes.
+func resolveSub(rt *scim.ResourceType, parent scim.Ref, p scim.AttrPath) (scim.Ref, bool) {
+	if p.URN != "" || p.Sub != "" {
+		return scim.Ref{}, false
+	}
+	return rt.Resolve(scim.AttrPath{URN: parent.Schema, Name: parent.Name, Sub: p.Name})
+}

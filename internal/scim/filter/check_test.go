@@ -1,0 +1,64 @@
+package filter_test
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/scim-bridge/scim-bridge/internal/scim"
+	"github.com/scim-bridge/scim-bridge/internal/scim/filter"
+)
+
+func TestCheck(t *testing.T) {
+	tests := []struct {
+		name   string
+		rt     *scim.ResourceType
+		filter string
+		// unknown is the attribute the error must name, or "" for success.
+		unknown string
+	}{
+		{"core attributes", scim.Users, `userName eq "a" and name.GivenName pr and meta.lastModified gt "2024-01-01T00:00:00Z"`, ""},
+		{"entra email matching", scim.Users, `emails[type eq "work"].Value eq "x"`, ""},
+		{"legacy manager", scim.Users, `id eq "x" and manager eq "y"`, ""},
+		{"legacy members", scim.Groups, `id eq "x" and members eq "y"`, ""},
+		{"enterprise urn", scim.Users, enterprise + `:manager.value eq "x"`, ""},
+		{"unknown extension", scim.Users, custom + `:anything[whatever eq 1]`, ""},
+		{"unknown attribute", scim.Users, `userName eq "a" or fooBar eq "x"`, "fooBar"},
+		{"unknown sub-attribute", scim.Users, `name.nickName eq "x"`, "name.nickName"},
+		{"unknown value path sub-attribute", scim.Users, `emails[kind eq "work"]`, "kind"},
+		{"unknown entra sub-attribute", scim.Users, `emails[type eq "work"].address eq "x"`, "address"},
+		{"unknown enterprise attribute", scim.Users, enterprise + `:shoeSize eq 42`, "shoeSize"},
+		{"user attribute on groups", scim.Groups, `userName eq "a"`, "userName"},
+		{"group attribute on users", scim.Users, `not (members eq "a")`, "members"},
+		{"unknown core urn attribute", scim.Users, `urn:ietf:params:scim:schemas:core:2.0:User:bogus eq "a"`, "bogus"},
+		{"value path on a string", scim.Users, `userName[value eq "a"]`, "userName"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e, err := filter.Parse(tt.filter)
+			if err != nil {
+				t.Fatalf("Parse(%q): %v", tt.filter, err)
+			}
+			err = filter.Check(tt.rt, e)
+			if tt.unknown == "" {
+				if err != nil {
+					t.Errorf("Check(%q) = %v, want nil", tt.filter, err)
+				}
+				return
+			}
+			assertSCIMError(t, err, scim.InvalidFilter)
+			var se *scim.Error
+			if errors.As(err, &se) && !strings.Contains(se.Detail, tt.unknown) {
+				t.Errorf("Check(%q) detail %q, want it to name %q", tt.filter, se.Detail, tt.unknown)
+			}
+		})
+	}
+}
+
+func TestCheckRejectsNestedValuePath(t *testing.T) {
+	e := &filter.ValuePath{Attr: attr("emails"), Filter: &filter.ValuePath{Attr: attr("type"), Filter: cmp("value", "pr", nil)}}
+	assertSCIMError(t, filter.Check(scim.Users, e), scim.InvalidFilter)
+	if filter.Match(scim.Users, e, map[string]any{"emails": []any{map[string]any{"type": "work"}}}) {
+		t.Error("Match of a nested value path = true, want false")
+	}
+}

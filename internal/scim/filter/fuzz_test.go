@@ -1,0 +1,115 @@
+package filter_test
+
+import (
+	"errors"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/scim-bridge/scim-bridge/internal/scim"
+	"github.com/scim-bridge/scim-bridge/internal/scim/filter"
+)
+
+var fuzzSeeds = []string{
+	`userName eq "alice@contoso.com"`,
+	`displayName eq "Sales"`,
+	`emails[type eq "work"].value eq "x@y.com"`,
+	`id eq "x" and manager eq "y"`,
+	`id eq "x" and members eq "y"`,
+	enterprise + `:manager.value eq "m-1"`,
+	custom + `:tags[value eq "x"]`,
+	`userName+eq+"a+b"+AND+active+eq+TRUE`,
+	`not (a pr) or (b gt 1.5e+3 and c le -0) or d eq null`,
+	`meta.lastModified ge "2024-01-01T00:00:00Z"`,
+	`emails[not (type eq "work") or primary eq false]`,
+	`userName eq "\u00e9\"\\\ud83d\ude00"`,
+	"displayName co \"\xff\"",
+	`((((a pr))))`,
+}
+
+// isLimit reports whether err is the length or depth limit, which a
+// rendering may exceed where its input did not (escapes it expands, the
+// parentheses it adds around an "or" inside Entra's value path form).
+func isLimit(err error) bool {
+	var se *scim.Error
+	return errors.As(err, &se) && (strings.Contains(se.Detail, "too long") || strings.Contains(se.Detail, "too deep"))
+}
+
+func FuzzParse(f *testing.F) {
+	for _, s := range fuzzSeeds {
+		f.Add(s)
+	}
+	users := []map[string]any{alice(f), bob(f)}
+	group := sales(f)
+	f.Fuzz(func(t *testing.T, s string) {
+		e, err := filter.Parse(s)
+		if err != nil {
+			var se *scim.Error
+			if !errors.As(err, &se) || se.Status != 400 || se.ScimType != scim.InvalidFilter {
+				t.Fatalf("Parse(%q) error %v, want a 400 invalidFilter *scim.Error", s, err)
+			}
+			return
+		}
+		_ = filter.Check(scim.Users, e)
+		_ = filter.Check(scim.Groups, e)
+		for _, u := range users {
+			filter.Match(scim.Users, e, u)
+		}
+		filter.Match(scim.Groups, e, group)
+		text := e.(interface{ String() string }).String()
+		again, err := filter.Parse(text)
+		if err != nil {
+			if isLimit(err) {
+				return
+			}
+			t.Fatalf("Parse(%q) = %s, whose rendering does not parse: %v", s, text, err)
+		}
+		if !reflect.DeepEqual(again, e) {
+			t.Fatalf("Parse(%q) = %s, but its rendering parses as %s", s, text, again)
+		}
+	})
+}
+
+func FuzzParsePath(f *testing.F) {
+	for _, s := range []string{
+		`emails[type eq "work"].value`,
+		`members[value eq "id"]`,
+		`name.givenName`,
+		enterprise + `:manager`,
+		enterprise + `:manager.value`,
+		enterprise,
+		custom + `:bar`,
+		`addresses[type eq "work"].Formatted`,
+		`phoneNumbers[type eq "mobile" and not (primary eq false)].value`,
+	} {
+		f.Add(s)
+	}
+	emails := alice(f)["emails"].([]any)
+	f.Fuzz(func(t *testing.T, s string) {
+		p, err := filter.ParsePath(s)
+		if err != nil {
+			var se *scim.Error
+			if !errors.As(err, &se) || se.Status != 400 || se.ScimType != scim.InvalidPath {
+				t.Fatalf("ParsePath(%q) error %v, want a 400 invalidPath *scim.Error", s, err)
+			}
+			return
+		}
+		if p.Filter != nil {
+			ref, _ := scim.Users.Resolve(p.Attr)
+			for _, el := range emails {
+				filter.MatchElement(scim.Users, ref, p.Filter, el)
+			}
+			filter.MatchElement(scim.Users, ref, p.Filter, "x")
+		}
+		again, err := filter.ParsePath(p.String())
+		if err != nil {
+			if isLimit(err) {
+				return
+			}
+			t.Fatalf("ParsePath(%q) = %s, whose rendering does not parse: %v", s, p, err)
+		}
+		if !reflect.DeepEqual(again, p) {
+			t.Fatalf("ParsePath(%q) = %s, but its rendering parses as %s", s, p, again)
+		}
+	})
+}

@@ -1,0 +1,222 @@
+package patch
+
+import (
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/scim-bridge/scim-bridge/internal/scim"
+	"github.com/scim-bridge/scim-bridge/internal/scim/filter"
+)
+
+// Apply applies ops, in order and all-or-nothing, to res: the attributes of
+// a resource of type rt in canonical form, without id, meta, groups or
+// members (RFC 7644 §3.5.2). res must not be nil.
+//
+// It accepts what Entra sends in both its dialects: paths in any case,
+// "True"/"False" strings for booleans, every shape of manager, filtered paths
+// whose element does not exist yet (the element is created when the filter
+// is equalities joined by "and"), path-less values with plain, dotted,
+// URN-qualified or nested keys, and an add with an array to an attribute of
+// an unknown extension, which replaces it. A value of null or "" clears its
+// target. Ids, meta and schemas in a path-less value are ignored, and the
+// write-only password is accepted and dropped.
+//
+// Operations on a Group's members are not applied to res: their net effect,
+// in operation order, is returned as Members. A remove with path "members"
+// and a value removes only the members listed in the value (Entra's default
+// dialect), never the whole group; members[value eq "id"] filters, joined by
+// "or", select members to remove.
+//
+// On error res is left exactly as it was. Returns a 400 *scim.Error:
+// invalidPath for an unknown attribute of a known schema or a path that
+// cannot address its target; mutability for an explicit path to a read-only
+// attribute; invalidValue for a value of the wrong type; invalidFilter for an
+// invalid filter or a members filter other than value equality; noTarget when
+// a filter matches no element and cannot describe a new one. Returns a 413
+// *scim.Error (tooMany) for more than MaxMembers member ids.
+func Apply(rt *scim.ResourceType, res map[string]any, ops []Op) (Members, error) {
+	a := applier{rt: rt, res: clone(res).(map[string]any)}
+	for i, op := range ops {
+		if err := a.apply(op); err != nil {
+			return Members{}, atOp(i, err)
+		}
+	}
+	clear(res)
+	maps.Copy(res, a.res)
+	return a.members.result(), nil
+}
+
+// applier applies operations to a private copy of the resource, so that a
+// failing operation leaves the caller's resource untouched.
+type applier struct {
+	rt      *scim.ResourceType
+	res     map[string]any
+	members memberSet
+}
+
+func (a *applier) apply(op Op) error {
+	kind := strings.ToLower(op.Op)
+	switch kind {
+	case opAdd, opRemove, opReplace:
+	default:
+		return scim.BadRequest(scim.InvalidSyntax, `unknown op %q; use "add", "remove" or "replace"`, op.Op)
+	}
+	if op.Path == nil {
+		return a.pathless(kind, op.Value)
+	}
+	return a.target(kind, op.Path, op.Value, true)
+}
+
+// pathless applies an operation without a path: each key of its value is
+// applied as if it were the path (RFC 7644 §3.5.2.1 and §3.5.2.3). Keys are
+// taken in sorted order so that overlapping keys ("name" and
+// "name.givenName") give the same result every time.
+func (a *applier) pathless(kind string, v any) error {
+	obj, ok := v.(map[string]any)
+	if !ok {
+		return scim.BadRequest(scim.InvalidValue, "%s without a path needs an object of attributes as its value, not %s", kind, describe(v))
+	}
+	for _, k := range slices.Sorted(maps.Keys(obj)) {
+		if isIgnoredKey(k) {
+			continue
+		}
+		p, err := filter.ParsePath(k)
+		if err != nil {
+			return err
+		}
+		if err := a.target(kind, p, obj[k], false); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// isIgnoredKey reports whether a key of a path-less value is one clients
+// echo from the resource rather than change: Okta sends the id back.
+func isIgnoredKey(k string) bool {
+	return strings.EqualFold(k, "id") || strings.EqualFold(k, "schemas") || strings.EqualFold(k, "meta")
+}
+
+// target applies one operation to the attribute at p. explicit is false for
+// targets named by the keys of a value rather than by the operation's path;
+// those skip read-only attributes instead of failing.
+func (a *applier) target(kind string, p *filter.Path, v any, explicit bool) error {
+	ref, ok := a.rt.Resolve(p.Attr)
+	if !ok {
+		return scim.BadRequest(scim.InvalidPath, "unknown attribute %q for %s", p.Attr.String(), a.rt.Name)
+	}
+	switch {
+	case ref.Attr == groupMembers:
+		return a.members.apply(kind, p, v, explicit)
+	case p.Filter != nil:
+		return a.filtered(kind, p, ref, v, explicit)
+	case ref.Name == "":
+		return a.extension(kind, ref, v, explicit)
+	}
+	if skip, err := skipped(ref, explicit); skip || err != nil {
+		return err
+	}
+	if ref.Attr != nil && ref.Attr.MultiValued && ref.SubName == "" {
+		return a.multi(kind, ref, v)
+	}
+	return a.single(kind, p, ref, v, explicit)
+}
+
+// skipped reports whether a target is dropped: the write-only password,
+// which the bridge never stores, and read-only attributes named in a value.
+// An explicit path to a read-only attribute is a mutability error (RFC 7644
+// §3.5.2).
+func skipped(ref scim.Ref, explicit bool) (bool, error) {
+	if d := ref.Def(); d != nil && d.Returned == scim.Never {
+		return true, nil
+	}
+	readOnly := ref.Attr != nil && ref.Attr.Mutability == scim.ReadOnly ||
+		ref.Sub != nil && ref.Sub.Mutability == scim.ReadOnly
+	if !readOnly {
+		return false, nil
+	}
+	if explicit {
+		name := ref.Name
+		if ref.SubName != "" {
+			name += "." + ref.SubName
+		}
+		return true, scim.BadRequest(scim.Mutability, "%q is read-only", name)
+	}
+	return true, nil
+}
+
+// single applies an operation to a singular attribute or a sub-attribute.
+func (a *applier) single(kind string, p *filter.Path, ref scim.Ref, v any, explicit bool) error {
+	if kind == opRemove {
+		return scim.Set(a.res, ref, nil)
+	}
+	// An add merges sub-attributes into a complex attribute, and so does a
+	// path-less replace (RFC 7644 §3.5.2.1, §3.5.2.3); a replace with a path
+	// replaces it whole.
+	if obj, ok := v.(map[string]any); ok && mergeable(ref) && (kind == opAdd || !explicit) {
+		for _, k := range slices.Sorted(maps.Keys(obj)) {
+			sub := &filter.Path{Attr: scim.AttrPath{URN: p.Attr.URN, Name: p.Attr.Name, Sub: k}}
+			if err := a.target(kind, sub, obj[k], false); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	return scim.Set(a.res, ref, v)
+}
+
+// mergeable reports whether ref is a singular complex attribute whose
+// sub-attributes are set one by one. One with a value sub-attribute (the
+// manager) is a reference: a new value replaces the old, so that a stale
+// $ref or display name never survives a change of manager.
+func mergeable(ref scim.Ref) bool {
+	return ref.SubName == "" && ref.Attr != nil && ref.Attr.Type == scim.Complex &&
+		!ref.Attr.MultiValued && ref.Attr.Sub("value") == nil
+}
+
+// extension applies an operation whose target is a whole extension schema,
+// known or not: its value holds that schema's attributes.
+func (a *applier) extension(kind string, ref scim.Ref, v any, explicit bool) error {
+	key, _ := scim.LookupKey(a.res, ref.Schema)
+	if kind == opRemove || v == nil {
+		delete(a.res, key)
+		return nil
+	}
+	obj, ok := v.(map[string]any)
+	if !ok {
+		return scim.BadRequest(scim.InvalidValue, "%q must hold an object of that schema's attributes, not %s", ref.Schema, describe(v))
+	}
+	if kind == opReplace && explicit {
+		delete(a.res, key)
+	}
+	for _, k := range slices.Sorted(maps.Keys(obj)) {
+		p, err := filter.ParsePath(ref.Schema + ":" + k)
+		if err != nil {
+			return err
+		}
+		if err := a.target(kind, p, obj[k], false); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// clone returns a deep copy of a value decoded from JSON.
+func clone(v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		m := make(map[string]any, len(x))
+		for k, e := range x {
+			m[k] = clone(e)
+		}
+		return m
+	case []any:
+		s := make([]any, len(x))
+		for i, e := range x {
+			s[i] = clone(e)
+		}
+		return s
+	}
+	return v
+}

@@ -1,0 +1,219 @@
+package patch
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/scim-bridge/scim-bridge/internal/scim"
+	"github.com/scim-bridge/scim-bridge/internal/scim/filter"
+)
+
+// MaxOperations is the most operations one PATCH request may carry. Entra
+// sends one operation per changed attribute, a few dozen at most.
+const MaxOperations = 1000
+
+// maxDepth bounds the nesting of a PATCH body. The deepest legitimate body,
+// a path-less value holding an extension's complex attribute, nests 6 levels.
+const maxDepth = 32
+
+// The operation names of RFC 7644 §3.5.2, as Op.Op holds them.
+const (
+	opAdd     = "add"
+	opRemove  = "remove"
+	opReplace = "replace"
+)
+
+// Decode parses a PatchOp request body (RFC 7644 §3.5.2) in every dialect
+// Entra sends: "Operations" in any case, "op" in any case ("Replace", "add"),
+// paths in any case, path-less operations whose value holds attributes, and
+// "schemas" missing. Values are kept as decoded, with numbers as json.Number.
+//
+// Returns a 400 *scim.Error: invalidSyntax when the body is not a JSON object
+// (or nests deeper than 32 levels), lists only other schemas, or has an
+// operation that is not an object or has an unknown op; invalidValue when
+// Operations is missing or empty or an add or replace has no value;
+// invalidPath when a path does not parse; noTarget for a remove with neither a
+// path nor an object value. Returns a 413 *scim.Error (tooMany) for more than
+// MaxOperations operations.
+func Decode(body []byte) ([]Op, error) {
+	doc, err := decodeObject(body)
+	if err != nil {
+		return nil, err
+	}
+	if v, ok := field(doc, "schemas"); ok && !listsPatchOp(v) {
+		return nil, scim.BadRequest(scim.InvalidSyntax, "schemas must include %s", scim.PatchOpSchema)
+	}
+	v, _ := field(doc, "Operations")
+	if v == nil {
+		return nil, scim.BadRequest(scim.InvalidValue, "the PATCH body has no Operations")
+	}
+	raw, ok := v.([]any)
+	switch {
+	case !ok:
+		return nil, scim.BadRequest(scim.InvalidSyntax, "Operations must be an array, not %s", describe(v))
+	case len(raw) == 0:
+		return nil, scim.BadRequest(scim.InvalidValue, "Operations is empty")
+	case len(raw) > MaxOperations:
+		return nil, scim.Errorf(http.StatusRequestEntityTooLarge, scim.TooMany,
+			"%d operations in one PATCH; at most %d are allowed", len(raw), MaxOperations)
+	}
+	ops := make([]Op, len(raw))
+	for i, r := range raw {
+		if ops[i], err = decodeOp(r); err != nil {
+			return nil, atOp(i, err)
+		}
+	}
+	return ops, nil
+}
+
+// decodeObject decodes body as one JSON object, checking its depth first so
+// that a hostile body costs one linear scan.
+func decodeObject(body []byte) (map[string]any, error) {
+	if !utf8.Valid(body) {
+		return nil, scim.BadRequest(scim.InvalidSyntax, "the PATCH body is not valid UTF-8")
+	}
+	if depth(body) > maxDepth {
+		return nil, scim.BadRequest(scim.InvalidSyntax, "the PATCH body nests deeper than %d levels", maxDepth)
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return nil, scim.BadRequest(scim.InvalidSyntax, "the PATCH body is not valid JSON: %v", err)
+	}
+	doc, ok := v.(map[string]any)
+	if !ok {
+		return nil, scim.BadRequest(scim.InvalidSyntax, "the PATCH body must be a JSON object, not %s", describe(v))
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return nil, scim.BadRequest(scim.InvalidSyntax, "the PATCH body has data after its JSON object")
+	}
+	return doc, nil
+}
+
+// depth returns the deepest nesting of arrays and objects in the JSON text b,
+// skipping strings; it need not be valid JSON.
+func depth(b []byte) int {
+	d, maxD := 0, 0
+	inString, escaped := false, false
+	for _, c := range b {
+		switch {
+		case inString:
+			switch {
+			case escaped:
+				escaped = false
+			case c == '\\':
+				escaped = true
+			case c == '"':
+				inString = false
+			}
+		case c == '"':
+			inString = true
+		case c == '{' || c == '[':
+			d++
+			maxD = max(maxD, d)
+		case c == '}' || c == ']':
+			d--
+		}
+	}
+	return maxD
+}
+
+func decodeOp(raw any) (Op, error) {
+	m, ok := raw.(map[string]any)
+	if !ok {
+		return Op{}, scim.BadRequest(scim.InvalidSyntax, "an operation must be an object, not %s", describe(raw))
+	}
+	var op Op
+	name, _ := field(m, "op")
+	s, _ := name.(string)
+	switch op.Op = strings.ToLower(s); op.Op {
+	case opAdd, opRemove, opReplace:
+	default:
+		return Op{}, scim.BadRequest(scim.InvalidSyntax, `unknown op %q; use "add", "remove" or "replace"`, s)
+	}
+	switch p, _ := field(m, "path"); p := p.(type) {
+	case nil:
+	case string:
+		if strings.TrimSpace(p) != "" {
+			path, err := filter.ParsePath(p)
+			if err != nil {
+				return Op{}, err
+			}
+			op.Path = path
+		}
+	default:
+		return Op{}, scim.BadRequest(scim.InvalidPath, "path must be a string, not %s", describe(p))
+	}
+	var hasValue bool
+	op.Value, hasValue = field(m, "value")
+	if op.Op != opRemove && !hasValue {
+		return Op{}, scim.BadRequest(scim.InvalidValue, "%s needs a value", op.Op)
+	}
+	if _, isObject := op.Value.(map[string]any); op.Op == opRemove && op.Path == nil && !isObject {
+		return Op{}, scim.BadRequest(scim.NoTarget, "remove needs a path")
+	}
+	return op, nil
+}
+
+// field returns the member of m named name, ignoring case: clients send both
+// "Operations" and "operations".
+func field(m map[string]any, name string) (any, bool) {
+	k, ok := scim.LookupKey(m, name)
+	return m[k], ok
+}
+
+// listsPatchOp reports whether a request's schemas value is absent or names
+// the PatchOp message schema.
+func listsPatchOp(v any) bool {
+	switch s := v.(type) {
+	case nil:
+		return true
+	case string:
+		return strings.EqualFold(s, scim.PatchOpSchema)
+	case []any:
+		for _, u := range s {
+			if u, ok := u.(string); ok && strings.EqualFold(u, scim.PatchOpSchema) {
+				return true
+			}
+		}
+		return len(s) == 0
+	}
+	return false
+}
+
+// atOp prefixes an error's detail with the (1-based) number of the operation
+// that failed, so that a client sending 30 operations knows which to fix.
+func atOp(i int, err error) error {
+	var e *scim.Error
+	if !errors.As(err, &e) {
+		return fmt.Errorf("patch: operation %d: %w", i+1, err)
+	}
+	c := *e
+	c.Detail = fmt.Sprintf("operation %d: %s", i+1, e.Detail)
+	return &c
+}
+
+func describe(v any) string {
+	switch v.(type) {
+	case nil:
+		return "null"
+	case string:
+		return "a string"
+	case bool:
+		return "a boolean"
+	case json.Number:
+		return "a number"
+	case []any:
+		return "an array"
+	case map[string]any:
+		return "an object"
+	}
+	return fmt.Sprintf("%T", v)
+}
