@@ -33,6 +33,10 @@ var knownURNs = []string{UserSchema, EnterpriseUserSchema, GroupSchema}
 // schema URN (which names a whole extension). It reports false when s is not
 // an attribute path of RFC 7644's grammar.
 func ParseAttrPath(s string) (AttrPath, bool) {
+	// A URN with an empty segment names no schema a client could mean.
+	if strings.Contains(s, "::") || strings.HasSuffix(s, ":") {
+		return AttrPath{}, false
+	}
 	var p AttrPath
 	rest := s
 	if len(s) > 4 && strings.EqualFold(s[:4], "urn:") {

@@ -92,7 +92,7 @@ var User = &Schema{
 			attr("primary", Boolean),
 		)),
 		attr("groups", Complex, multi, readOnly, subs(
-			attr("value", String, readOnly),
+			attr("value", String, readOnly, caseExact),
 			attr("$ref", Reference, readOnly, refTypes("Group")),
 			attr("display", String, readOnly),
 			attr("type", String, readOnly, canonical("direct", "indirect")),
@@ -116,7 +116,7 @@ var EnterpriseUser = &Schema{
 		attr("division", String),
 		attr("department", String),
 		attr("manager", Complex, subs(
-			attr("value", String),
+			attr("value", String, caseExact),
 			// The bridge computes $ref from the id, so a client's
 			// (Entra sends a relative or null one) is not kept.
 			attr("$ref", Reference, readOnly, refTypes("User")),

@@ -146,7 +146,7 @@ func (p *scanner) attrExp(inValue bool) (Expr, error) {
 func (p *scanner) attrPath() (scim.AttrPath, error) {
 	start := p.pos
 	w := p.word()
-	path, ok := parseAttrPath(w)
+	path, ok := scim.ParseAttrPath(w)
 	if !ok || path.Name == "" {
 		p.pos = start
 		if w == "" {
@@ -210,14 +210,4 @@ func (p *scanner) comparison(path scim.AttrPath) (Expr, error) {
 		hint = `; "not" needs parentheses, as in not (title pr)`
 	}
 	return nil, p.errorf("expected an operator (eq, ne, co, sw, ew, gt, ge, lt, le or pr) after %q, found %s%s", path.String(), p.found(), hint)
-}
-
-// parseAttrPath is scim.ParseAttrPath, also rejecting a schema URN with an
-// empty segment ("urn::x", "urn:x:y:"), which names no schema a client could
-// mean and would not read back the same.
-func parseAttrPath(s string) (scim.AttrPath, bool) {
-	if strings.Contains(s, "::") || strings.HasSuffix(s, ":") {
-		return scim.AttrPath{}, false
-	}
-	return scim.ParseAttrPath(s)
 }

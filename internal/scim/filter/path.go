@@ -20,7 +20,7 @@ func ParsePath(s string) (*Path, error) {
 	p.skipSpace()
 	start := p.pos
 	w := p.word()
-	attr, ok := parseAttrPath(w)
+	attr, ok := scim.ParseAttrPath(w)
 	if !ok {
 		p.pos = start
 		if w == "" {

@@ -112,8 +112,7 @@ func (p *scanner) enter() error {
 func (p *scanner) leave() { p.depth-- }
 
 // value reads a comparison value: a JSON string or number, true, false or
-// null (the keywords in any case, as RFC 7644 §3.4.2.2 makes the whole
-// filter grammar case-insensitive).
+// null, the keywords in any case like the operators (RFC 7644 §3.4.2.2).
 func (p *scanner) value() (any, error) {
 	p.skipSpace()
 	switch c := p.peek(); {
