@@ -6,6 +6,7 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -17,7 +18,8 @@ import (
 const usage = `usage: scimbridge <command> [flags]
 
 commands:
-  serve     run the bridge on an embedded store (or DynamoDB)
+  serve                   run the bridge on the embedded store, or --store dynamodb --table NAME
+  dynamodb create-table   create the bridge's DynamoDB table: --table NAME
 `
 
 func main() {
@@ -29,6 +31,8 @@ func main() {
 	}
 }
 
+func newFlags(name string) *flag.FlagSet { return flag.NewFlagSet(name, flag.ContinueOnError) }
+
 // run dispatches a command line; tests call it directly.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
@@ -39,6 +43,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	switch args[0] {
 	case "serve":
 		return serve(ctx, args[1:], stdout, logger)
+	case "dynamodb":
+		return createTable(ctx, args[1:])
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

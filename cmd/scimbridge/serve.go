@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -13,7 +12,6 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/scim-bridge/scim-bridge/internal/boltstore"
 	"github.com/scim-bridge/scim-bridge/internal/directory"
 	"github.com/scim-bridge/scim-bridge/internal/httpapi"
 )
@@ -23,42 +21,56 @@ import (
 const shutdownGrace = 20 * time.Second
 
 func serve(ctx context.Context, args []string, stdout io.Writer, logger *slog.Logger) error {
-	fl := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fl := newFlags("serve")
 	addr := fl.String("addr", "127.0.0.1:8080", "address to listen on")
-	data := fl.String("data", "./.scimbridge", "directory of the embedded store")
+	var b backend
+	fl.StringVar(&b.store, "store", "embedded", "where the directory lives: embedded or dynamodb")
+	fl.StringVar(&b.data, "data", "./.scimbridge", "directory of the embedded store and the generated token")
+	fl.StringVar(&b.table, "table", "", "DynamoDB table (with --store dynamodb)")
 	token := fl.String("token", os.Getenv("SCIMBRIDGE_TOKEN"), "Secret Token to accept (default $SCIMBRIDGE_TOKEN, else generated and kept in the data directory)")
+	tokenSecret := fl.String("token-secret", "", "Secrets Manager secret (ARN or name) holding the Secret Token, instead of --token")
 	if err := fl.Parse(args); err != nil {
 		return err
 	}
-	if err := os.MkdirAll(*data, 0o700); err != nil {
+	if err := os.MkdirAll(b.data, 0o700); err != nil {
 		return fmt.Errorf("create data directory: %w", err)
 	}
-	tok, generated, err := localToken(*token, *data)
+	var tokens httpapi.TokenSource
+	var tok string
+	var generated bool
+	var err error
+	if *tokenSecret != "" {
+		if tokens, err = secretTokens(ctx, *tokenSecret, logger); err != nil {
+			return err
+		}
+	} else {
+		if tok, generated, err = localToken(*token, b.data); err != nil {
+			return err
+		}
+		tokens = httpapi.StaticTokens(tok)
+	}
+	store, closeStore, err := b.open(ctx)
 	if err != nil {
 		return err
 	}
-	store, err := boltstore.Open(filepath.Join(*data, "directory.db"))
-	if err != nil {
-		return fmt.Errorf("open store: %w", err)
-	}
-	defer store.Close()
+	defer closeStore()
 
-	h := httpapi.New(directory.New(store, directory.Options{}), httpapi.Config{
-		Tokens: httpapi.StaticTokens(tok),
-		Logger: logger,
-	})
+	h := httpapi.New(directory.New(store, directory.Options{}), httpapi.Config{Tokens: tokens, Logger: logger})
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
 	}
 	fmt.Fprintf(stdout, "scim-bridge is listening.\n  Tenant URL:   http://%s/scim/v2\n", ln.Addr())
+	kept := filepath.Join(b.data, tokenFile)
 	switch {
+	case *tokenSecret != "":
+		fmt.Fprintf(stdout, "  Secret Token: the value of secret %s\n", *tokenSecret)
 	case generated:
-		fmt.Fprintf(stdout, "  Secret Token: %s\n  (kept in %s; read it later with: cat %s)\n", tok, filepath.Join(*data, tokenFile), filepath.Join(*data, tokenFile))
+		fmt.Fprintf(stdout, "  Secret Token: %s\n  (kept in %s; read it later with: cat %s)\n", tok, kept, kept)
 	case *token != "":
 		fmt.Fprintf(stdout, "  Secret Token: the one given with --token or SCIMBRIDGE_TOKEN\n")
 	default:
-		fmt.Fprintf(stdout, "  Secret Token: cat %s\n", filepath.Join(*data, tokenFile))
+		fmt.Fprintf(stdout, "  Secret Token: cat %s\n", kept)
 	}
 
 	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn)}

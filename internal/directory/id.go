@@ -63,11 +63,12 @@ func NewUUIDv7() string {
 // since the representation varies with the projection asked for.
 func ETag(version int64) string { return `W/"` + strconv.FormatInt(version, 10) + `"` }
 
-// matchesETag reports whether an If-Match header value accepts version:
-// "*" or a list holding the version's tag, compared weakly.
-func matchesETag(ifMatch string, version int64) bool {
+// MatchesETag reports whether an If-Match or If-None-Match header value
+// names version: "*" or a list holding the version's tag, compared weakly
+// (RFC 9110 §13.1).
+func MatchesETag(ifMatch string, version int64) bool {
 	want := strconv.FormatInt(version, 10)
-	for _, tag := range strings.Split(ifMatch, ",") {
+	for tag := range strings.SplitSeq(ifMatch, ",") {
 		tag = strings.TrimSpace(tag)
 		if tag == "*" {
 			return true

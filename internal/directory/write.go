@@ -122,7 +122,7 @@ func (s *Service) update(ctx context.Context, rt *scim.ResourceType, id, ifMatch
 		if err != nil {
 			return nil, wrap("read", rt, id, scimError(rt, id, nil, err))
 		}
-		if ifMatch != "" && !matchesETag(ifMatch, cur.Version) {
+		if ifMatch != "" && !MatchesETag(ifMatch, cur.Version) {
 			return nil, preconditionFailed(rt, id)
 		}
 		attrs, err := attrsOf(cur)
@@ -224,7 +224,7 @@ func (s *Service) Delete(ctx context.Context, rt *scim.ResourceType, id string, 
 		if err != nil {
 			return wrap("read", rt, id, scimError(rt, id, nil, err))
 		}
-		if !matchesETag(ifMatch, cur.Version) {
+		if !MatchesETag(ifMatch, cur.Version) {
 			return preconditionFailed(rt, id)
 		}
 	}

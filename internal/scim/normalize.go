@@ -209,7 +209,7 @@ func coerceOne(d *Attribute, v any) (any, error) {
 			return s, nil
 		}
 	}
-	return nil, BadRequest(InvalidValue, "attribute %q must be a %s%s, not %s", d.Name, article(d.Type), d.Type, describeJSON(v))
+	return nil, BadRequest(InvalidValue, "attribute %q must be %s%s, not %s", d.Name, article(d.Type), d.Type, describeJSON(v))
 }
 
 func coerceComplex(d *Attribute, v any) (any, error) {

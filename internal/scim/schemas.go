@@ -36,11 +36,10 @@ func multiValuedSubs(valueType Type, types ...string) func(*Attribute) {
 	)
 }
 
-// commonAttributes are id, externalId and meta (RFC 7643 §3.1): part of every
-// resource, though no schema lists them.
+// commonAttributes are id and meta (RFC 7643 §3.1): part of every resource,
+// though no schema lists them.
 var commonAttributes = []*Attribute{
 	attr("id", String, caseExact, readOnly, always, serverUnique),
-	attr("externalId", String, caseExact),
 	attr("meta", Complex, readOnly, subs(
 		attr("resourceType", String, caseExact, readOnly),
 		attr("created", DateTime, readOnly),
@@ -48,6 +47,14 @@ var commonAttributes = []*Attribute{
 		attr("location", Reference, readOnly, refTypes("uri")),
 		attr("version", String, caseExact, readOnly),
 	)),
+}
+
+// externalID is the common attribute externalId (RFC 7643 §3.1). Unlike id
+// and meta it is listed in the User and Group schemas: Entra's gallery tests
+// check that /Schemas covers every mapped attribute, and externalId is
+// usually mapped.
+func externalID() *Attribute {
+	return attr("externalId", String, caseExact, serverUnique, describe("The provisioning client's identifier for the resource."))
 }
 
 // User is the core User schema (RFC 7643 §4.1), plus Sentry's top-level
@@ -59,6 +66,7 @@ var User = &Schema{
 	Description: "User Account",
 	Attributes: []*Attribute{
 		attr("userName", String, required, serverUnique, describe("Unique identifier for the User, typically used by the user to directly authenticate.")),
+		externalID(),
 		attr("name", Complex, subs(
 			attr("formatted", String),
 			attr("familyName", String),
@@ -132,6 +140,7 @@ var Group = &Schema{
 	Description: "Group",
 	Attributes: []*Attribute{
 		attr("displayName", String, required, serverUnique),
+		externalID(),
 		attr("members", Complex, multi, subs(
 			attr("value", String, immutable, caseExact),
 			attr("$ref", Reference, immutable, refTypes("User", "Group")),

@@ -1,14 +1,11 @@
 package patch
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/scim-bridge/scim-bridge/internal/scim"
 	"github.com/scim-bridge/scim-bridge/internal/scim/filter"
@@ -17,10 +14,6 @@ import (
 // MaxOperations is the most operations one PATCH request may carry. Entra
 // sends one operation per changed attribute, a few dozen at most.
 const MaxOperations = 1000
-
-// maxDepth bounds the nesting of a PATCH body. The deepest legitimate body,
-// a path-less value holding an extension's complex attribute, nests 6 levels.
-const maxDepth = 32
 
 // The operation names of RFC 7644 §3.5.2, as Op.Op holds them.
 const (
@@ -42,7 +35,7 @@ const (
 // path nor an object value. Returns a 413 *scim.Error (tooMany) for more than
 // MaxOperations operations.
 func Decode(body []byte) ([]Op, error) {
-	doc, err := decodeObject(body)
+	doc, err := scim.DecodeObject(body, "the PATCH body")
 	if err != nil {
 		return nil, err
 	}
@@ -70,59 +63,6 @@ func Decode(body []byte) ([]Op, error) {
 		}
 	}
 	return ops, nil
-}
-
-// decodeObject decodes body as one JSON object, checking its depth first so
-// that a hostile body costs one linear scan.
-func decodeObject(body []byte) (map[string]any, error) {
-	if !utf8.Valid(body) {
-		return nil, scim.BadRequest(scim.InvalidSyntax, "the PATCH body is not valid UTF-8")
-	}
-	if depth(body) > maxDepth {
-		return nil, scim.BadRequest(scim.InvalidSyntax, "the PATCH body nests deeper than %d levels", maxDepth)
-	}
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.UseNumber()
-	var v any
-	if err := dec.Decode(&v); err != nil {
-		return nil, scim.BadRequest(scim.InvalidSyntax, "the PATCH body is not valid JSON: %v", err)
-	}
-	doc, ok := v.(map[string]any)
-	if !ok {
-		return nil, scim.BadRequest(scim.InvalidSyntax, "the PATCH body must be a JSON object, not %s", describe(v))
-	}
-	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return nil, scim.BadRequest(scim.InvalidSyntax, "the PATCH body has data after its JSON object")
-	}
-	return doc, nil
-}
-
-// depth returns the deepest nesting of arrays and objects in the JSON text b,
-// skipping strings; it need not be valid JSON.
-func depth(b []byte) int {
-	d, maxD := 0, 0
-	inString, escaped := false, false
-	for _, c := range b {
-		switch {
-		case inString:
-			switch {
-			case escaped:
-				escaped = false
-			case c == '\\':
-				escaped = true
-			case c == '"':
-				inString = false
-			}
-		case c == '"':
-			inString = true
-		case c == '{' || c == '[':
-			d++
-			maxD = max(maxD, d)
-		case c == '}' || c == ']':
-			d--
-		}
-	}
-	return maxD
 }
 
 func decodeOp(raw any) (Op, error) {

@@ -1,0 +1,55 @@
+package httpapi
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"strconv"
+
+	"github.com/scim-bridge/scim-bridge/internal/directory"
+	"github.com/scim-bridge/scim-bridge/internal/scim"
+)
+
+// retryAfterSeconds is the Retry-After of 503 answers: the causes (a
+// throttled store, an unreachable secret store, a lost version race) pass
+// within seconds.
+const retryAfterSeconds = 1
+
+// writeError is the one place an error becomes a response: a RFC 7644 §3.12
+// body with the error's status. A *scim.Error is sent as it is; store and
+// context errors map to their statuses; anything else is an internal error,
+// answered 500 with a generic detail and logged, the only errors logged.
+func (h *handler) writeError(w http.ResponseWriter, r *http.Request, err error) {
+	var e *scim.Error
+	var tooLarge *http.MaxBytesError
+	var conflict *directory.ConflictError
+	switch {
+	case errors.As(err, &e):
+	case errors.As(err, &tooLarge):
+		e = scim.Errorf(http.StatusRequestEntityTooLarge, "", "the request body exceeds %d bytes", tooLarge.Limit)
+	case errors.Is(err, directory.ErrNotFound):
+		e = scim.Errorf(http.StatusNotFound, "", "resource not found")
+	case errors.Is(err, directory.ErrConflict):
+		e = scim.Conflict("a resource with the same unique attribute exists")
+		if errors.As(err, &conflict) {
+			e = scim.Conflict("%v", conflict)
+		}
+	case errors.Is(err, directory.ErrVersion):
+		e = scim.Errorf(http.StatusPreconditionFailed, "", "the resource has changed: If-Match does not hold")
+	case errors.Is(err, directory.ErrUnavailable):
+		e = scim.Unavailable(retryAfterSeconds, "the directory is busy; retry")
+	case errors.Is(err, context.DeadlineExceeded):
+		e = scim.Errorf(http.StatusGatewayTimeout, "", "the request took too long; retry")
+	default:
+		h.log.LogAttrs(r.Context(), slog.LevelError, "internal error",
+			slog.String("request_id", requestIDOf(r)), slog.String("error", err.Error()))
+		e = scim.Errorf(http.StatusInternalServerError, "", "internal error; see the bridge's logs for request id %s", requestIDOf(r))
+	}
+	if e.RetryAfter > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(e.RetryAfter))
+	}
+	// A *scim.Error always encodes; nothing useful is left to do if the
+	// write itself fails.
+	_ = writeJSON(w, e.Status, e)
+}

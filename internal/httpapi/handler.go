@@ -1,0 +1,141 @@
+// Package httpapi serves SCIM 2.0 (RFC 7644) over a directory.Service as an
+// http.Handler: routing, bearer authentication, request decoding, rendering
+// and the mapping of every error to a SCIM error body. The same handler runs
+// behind API Gateway (through the Lambda adapter) and under net/http.
+package httpapi
+
+import (
+	"errors"
+	"log/slog"
+	"net/http"
+	"strings"
+
+	"github.com/scim-bridge/scim-bridge/internal/directory"
+	"github.com/scim-bridge/scim-bridge/internal/scim"
+)
+
+// DefaultBasePath is the path under which the SCIM endpoints are served when
+// Config.BasePath is empty; the Tenant URL given to Entra ends with it.
+const DefaultBasePath = "/scim/v2"
+
+// Config configures the handler New returns.
+type Config struct {
+	// BasePath prefixes every route; "" selects DefaultBasePath and "/"
+	// serves the routes at the root.
+	BasePath string
+	// Tokens decides which bearer tokens are valid; nil rejects every
+	// request.
+	Tokens TokenSource
+	// Logger receives the access log and internal errors; nil discards them.
+	Logger *slog.Logger
+}
+
+// Route is one method and path pattern the handler serves. Path is relative
+// to the base path and uses http.ServeMux wildcards, as in "/Users/{id}".
+type Route struct {
+	Method string
+	Path   string
+}
+
+type handler struct {
+	svc    *directory.Service
+	base   string
+	tokens TokenSource
+	log    *slog.Logger
+	mux    *http.ServeMux
+}
+
+// endpoint is a route with the function serving it. rt is the resource type
+// of resource endpoints and nil for discovery and the root search;
+// discovery is set for the endpoints that need no directory.
+type endpoint struct {
+	Route
+	rt        *scim.ResourceType
+	serve     func(h *handler, rt *scim.ResourceType, w http.ResponseWriter, r *http.Request) error
+	discovery bool
+}
+
+// errNoDirectory answers directory routes of a handler built without a
+// service: a deployment mistake, reported as an internal error.
+var errNoDirectory = errors.New("httpapi: no directory service: this handler serves discovery only")
+
+// endpoints lists every route (RFC 7644 §3.2, §3.4.3, §4) in one place, so
+// that Routes and the mux cannot disagree.
+func endpoints() []endpoint {
+	var es []endpoint
+	for _, rt := range scim.ResourceTypes {
+		es = append(es,
+			endpoint{Route{http.MethodGet, rt.Endpoint}, rt, (*handler).list, false},
+			endpoint{Route{http.MethodPost, rt.Endpoint}, rt, (*handler).create, false},
+			endpoint{Route{http.MethodPost, rt.Endpoint + "/.search"}, rt, (*handler).search, false},
+			endpoint{Route{http.MethodGet, rt.Endpoint + "/{id}"}, rt, (*handler).get, false},
+			endpoint{Route{http.MethodPut, rt.Endpoint + "/{id}"}, rt, (*handler).replace, false},
+			endpoint{Route{http.MethodPatch, rt.Endpoint + "/{id}"}, rt, (*handler).patch, false},
+			endpoint{Route{http.MethodDelete, rt.Endpoint + "/{id}"}, rt, (*handler).delete, false},
+		)
+	}
+	return append(es,
+		endpoint{Route{http.MethodPost, "/.search"}, nil, (*handler).search, false},
+		endpoint{Route{http.MethodGet, "/ServiceProviderConfig"}, nil, (*handler).serviceProviderConfig, true},
+		endpoint{Route{http.MethodGet, "/Schemas"}, nil, (*handler).schemas, true},
+		endpoint{Route{http.MethodGet, "/Schemas/{id}"}, nil, (*handler).schema, true},
+		endpoint{Route{http.MethodGet, "/ResourceTypes"}, nil, (*handler).resourceTypes, true},
+		endpoint{Route{http.MethodGet, "/ResourceTypes/{id}"}, nil, (*handler).resourceType, true},
+	)
+}
+
+// Routes returns the routes the handler serves, relative to its base path.
+func Routes() []Route {
+	es := endpoints()
+	out := make([]Route, len(es))
+	for i, e := range es {
+		out[i] = e.Route
+	}
+	return out
+}
+
+// New returns the SCIM handler over svc. Every request passes, in order,
+// the access log, panic recovery and bearer authentication before it is
+// routed. svc may be nil for a handler that serves only discovery (the
+// discovery function); its other routes then answer 500.
+func New(svc *directory.Service, cfg Config) http.Handler {
+	h := &handler{svc: svc, base: basePath(cfg.BasePath), tokens: cfg.Tokens, log: cfg.Logger, mux: http.NewServeMux()}
+	if h.tokens == nil {
+		h.tokens = StaticTokens()
+	}
+	if h.log == nil {
+		h.log = slog.New(slog.DiscardHandler)
+	}
+	for _, e := range endpoints() {
+		h.mux.HandleFunc(e.Method+" "+h.base+e.Path, func(w http.ResponseWriter, r *http.Request) {
+			err := errNoDirectory
+			if e.discovery || h.svc != nil {
+				err = e.serve(h, e.rt, w, r)
+			}
+			if err != nil {
+				h.writeError(w, r, err)
+			}
+		})
+	}
+	return chain(http.HandlerFunc(h.route), h.logAccess, h.recoverPanic, h.authenticate)
+}
+
+// chain wraps h in middleware, the first outermost.
+func chain(h http.Handler, middleware ...func(http.Handler) http.Handler) http.Handler {
+	for i := len(middleware) - 1; i >= 0; i-- {
+		h = middleware[i](h)
+	}
+	return h
+}
+
+// basePath returns p with one leading slash and no trailing one, or "" for
+// the root.
+func basePath(p string) string {
+	if p == "" {
+		return DefaultBasePath
+	}
+	if p = strings.Trim(p, "/"); p == "" {
+		return ""
+	}
+	return "/" + p
+}

@@ -1,0 +1,87 @@
+package httpapi_test
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/scim-bridge/scim-bridge/internal/httpapi"
+)
+
+// TestRoutesAreServed sends a request to every route Routes lists, under the
+// default, a custom and the root base path, with and without a trailing
+// slash, and checks from the access log that the mux matched that route.
+func TestRoutesAreServed(t *testing.T) {
+	for _, base := range []string{"", "/prod/scim/v2/", "/"} {
+		prefix := strings.TrimSuffix(base, "/")
+		if base == "" {
+			prefix = httpapi.DefaultBasePath
+		}
+		e := newEnvWith(t, newService(t), httpapi.Config{BasePath: base})
+		for _, rt := range httpapi.Routes() {
+			for _, slash := range []string{"", "/"} {
+				target := prefix + strings.ReplaceAll(rt.Path, "{id}", "x") + slash
+				body := ""
+				if rt.Method == http.MethodPost || rt.Method == http.MethodPut || rt.Method == http.MethodPatch {
+					body = "{}"
+				}
+				res := e.do(rt.Method, target, body)
+				if res.status == http.StatusMethodNotAllowed || res.status >= 500 {
+					t.Errorf("%s %s: status %d\n%s", rt.Method, target, res.status, res.raw)
+				}
+				lines := e.log.lines(t)
+				got := lines[len(lines)-1]["route"]
+				if want := rt.Method + " " + prefix + rt.Path; got != want {
+					t.Errorf("%s %s: matched route %q, want %q", rt.Method, target, got, want)
+				}
+			}
+		}
+	}
+}
+
+// TestRoutesCoverSCIM checks Routes against the endpoints RFC 7644 defines
+// and the bridge serves, so that a route cannot silently disappear.
+func TestRoutesCoverSCIM(t *testing.T) {
+	want := []string{
+		"GET /Users", "POST /Users", "POST /Users/.search",
+		"GET /Users/{id}", "PUT /Users/{id}", "PATCH /Users/{id}", "DELETE /Users/{id}",
+		"GET /Groups", "POST /Groups", "POST /Groups/.search",
+		"GET /Groups/{id}", "PUT /Groups/{id}", "PATCH /Groups/{id}", "DELETE /Groups/{id}",
+		"POST /.search", "GET /ServiceProviderConfig", "GET /Schemas", "GET /Schemas/{id}",
+		"GET /ResourceTypes", "GET /ResourceTypes/{id}",
+	}
+	got := map[string]bool{}
+	for _, r := range httpapi.Routes() {
+		got[r.Method+" "+r.Path] = true
+	}
+	for _, w := range want {
+		if !got[w] {
+			t.Errorf("Routes() lacks %s", w)
+		}
+	}
+	if len(got) != len(want) {
+		t.Errorf("Routes() has %d routes, want %d", len(got), len(want))
+	}
+}
+
+// TestMethodNotAllowedListsMethods checks the Allow header of 405 answers.
+func TestMethodNotAllowedListsMethods(t *testing.T) {
+	e := newEnv(t)
+	tests := []struct{ method, target, allow string }{
+		{"PUT", "/scim/v2/Users", "GET, POST"},
+		{"POST", "/scim/v2/Groups/x", "GET, PUT, PATCH, DELETE"},
+		{"DELETE", "/scim/v2/Schemas", "GET"},
+		{"GET", "/scim/v2/.search/", "POST"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.method+" "+tc.target, func(t *testing.T) {
+			res := e.do(tc.method, tc.target, "")
+			if res.status != http.StatusMethodNotAllowed {
+				t.Fatalf("status %d, want 405", res.status)
+			}
+			if got := res.header.Get("Allow"); got != tc.allow {
+				t.Errorf("Allow = %q, want %q", got, tc.allow)
+			}
+		})
+	}
+}

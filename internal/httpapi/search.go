@@ -1,0 +1,109 @@
+package httpapi
+
+import (
+	"cmp"
+	"net/http"
+
+	"github.com/scim-bridge/scim-bridge/internal/directory"
+	"github.com/scim-bridge/scim-bridge/internal/scim"
+	"github.com/scim-bridge/scim-bridge/internal/scim/filter"
+)
+
+// listResponse is the ListResponse message (RFC 7644 §3.4.2). Resources is
+// never nil, so an empty result is [] and not null: Entra's Test Connection
+// expects exactly that.
+type listResponse struct {
+	Schemas      []string `json:"schemas"`
+	TotalResults int      `json:"totalResults"`
+	StartIndex   int      `json:"startIndex"`
+	ItemsPerPage int      `json:"itemsPerPage"`
+	Resources    []any    `json:"Resources"`
+}
+
+func newListResponse(total, start int, resources []any) listResponse {
+	if resources == nil {
+		resources = []any{}
+	}
+	return listResponse{[]string{scim.ListResponseSchema}, total, start, len(resources), resources}
+}
+
+// list serves GET /Users and /Groups (RFC 7644 §3.4.2).
+func (h *handler) list(rt *scim.ResourceType, w http.ResponseWriter, r *http.Request) error {
+	q, err := queryParams(r)
+	if err != nil {
+		return err
+	}
+	return h.query(w, r, []*scim.ResourceType{rt}, q)
+}
+
+// search serves POST /Users/.search, /Groups/.search and, with a nil rt,
+// the root /.search across both (RFC 7644 §3.4.3).
+func (h *handler) search(rt *scim.ResourceType, w http.ResponseWriter, r *http.Request) error {
+	body, err := readObject(w, r)
+	if err != nil {
+		return err
+	}
+	q, err := searchParams(body)
+	if err != nil {
+		return err
+	}
+	types := scim.ResourceTypes
+	if rt != nil {
+		types = []*scim.ResourceType{rt}
+	}
+	return h.query(w, r, types, q)
+}
+
+// query answers a list or search over types with one ListResponse. Over
+// several types, the results are those of each type in turn, and startIndex
+// and count apply to the concatenation; a type the filter names unknown
+// attributes of has no results, and only a filter no type accepts is an
+// error. Returns a 400 *scim.Error (invalidFilter, invalidValue) for bad
+// parameters.
+func (h *handler) query(w http.ResponseWriter, r *http.Request, types []*scim.ResourceType, q params) error {
+	start, count, err := q.paging()
+	if err != nil {
+		return err
+	}
+	var expr filter.Expr
+	if q.hasFilter {
+		if expr, err = filter.Parse(q.filter); err != nil {
+			return err
+		}
+	}
+	l := newLinks(r, h.base)
+	var resources []any
+	total := 0
+	var firstErr error
+	searched := 0
+	for _, rt := range types {
+		if expr != nil {
+			if err := filter.Check(rt, expr); err != nil {
+				firstErr = cmp.Or(firstErr, err)
+				continue
+			}
+		}
+		proj, err := q.projection(rt)
+		if err != nil {
+			return err
+		}
+		page, err := h.svc.Query(r.Context(), rt, directory.Query{
+			Filter:      expr,
+			StartIndex:  max(1, start-total),
+			Count:       count - len(resources),
+			WithMembers: proj.Includes("members"),
+		})
+		if err != nil {
+			return err
+		}
+		searched++
+		total += page.TotalResults
+		for _, res := range page.Resources {
+			resources = append(resources, l.resource(res, proj))
+		}
+	}
+	if searched == 0 {
+		return firstErr
+	}
+	return writeJSON(w, http.StatusOK, newListResponse(total, start, resources))
+}
