@@ -1,0 +1,159 @@
+// Package awstest runs tests against moto_server, an HTTP emulator of the AWS
+// APIs, so the DynamoDB and Secrets Manager code is tested the way the AWS
+// SDK talks to AWS.
+//
+// A test package that uses it runs its tests through Main:
+//
+//	func TestMain(m *testing.M) { awstest.Main(m) }
+//
+// and each test calls Config (or Endpoint) and names its tables and secrets
+// with Name, so tests can run in parallel on one emulator.
+package awstest
+
+import (
+	"bytes"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// Environment variables that steer where the emulator comes from.
+const (
+	// EnvEndpoint names a running moto_server (e.g. http://127.0.0.1:5000)
+	// to use instead of starting one; .ci/run sets it when it starts one
+	// for every package.
+	EnvEndpoint = "MOTO_ENDPOINT"
+	// EnvRequire set to 1 turns a missing moto_server into a test failure
+	// instead of a skip, so CI can never pass by skipping.
+	EnvRequire = "SCIMBRIDGE_REQUIRE_EMULATOR"
+)
+
+// startTimeout bounds how long a starting moto_server may take to answer.
+const startTimeout = 30 * time.Second
+
+var (
+	inMain atomic.Bool
+	once   sync.Once
+	// The emulator this test binary started, if any; set once.
+	server struct {
+		url string
+		cmd *exec.Cmd
+		out *bytes.Buffer
+		err error
+	}
+)
+
+// Main runs the package's tests and then stops the moto_server that Endpoint
+// may have started for them, and exits with the tests' status. Call it from
+// TestMain; Endpoint fails a test whose package does not, because the
+// emulator would otherwise outlive the test binary.
+func Main(m *testing.M) {
+	inMain.Store(true)
+	code := m.Run()
+	stop()
+	os.Exit(code)
+}
+
+// Endpoint returns the URL of a running moto_server: the one named by
+// MOTO_ENDPOINT, else one started on a free loopback port the first time a
+// test of this binary asks (and stopped by Main). Without moto_server on
+// PATH it skips the test, or fails it when SCIMBRIDGE_REQUIRE_EMULATOR=1.
+func Endpoint(t testing.TB) string {
+	t.Helper()
+	if !inMain.Load() {
+		t.Fatal("awstest: the test package must run its tests through awstest.Main: func TestMain(m *testing.M) { awstest.Main(m) }")
+	}
+	if url := os.Getenv(EnvEndpoint); url != "" {
+		return url
+	}
+	if _, err := exec.LookPath("moto_server"); err != nil {
+		msg := `awstest: moto_server is not on PATH; install it with pip install "moto[server]", or run make test`
+		if os.Getenv(EnvRequire) == "1" {
+			t.Fatal(msg + " (" + EnvRequire + "=1 forbids skipping)")
+		}
+		t.Skip(msg)
+	}
+	once.Do(start)
+	if server.err != nil {
+		t.Fatalf("awstest: %v", server.err)
+	}
+	return server.url
+}
+
+// start runs moto_server on a free port and waits until it answers HTTP.
+func start() {
+	port, err := freePort()
+	if err != nil {
+		server.err = fmt.Errorf("find a free port: %w", err)
+		return
+	}
+	server.url = fmt.Sprintf("http://127.0.0.1:%d", port)
+	server.out = new(bytes.Buffer)
+	cmd := exec.Command("moto_server", "-H", "127.0.0.1", "-p", fmt.Sprint(port))
+	// moto logs every request; keep only the start of it, for the error
+	// below when the server dies during start.
+	cmd.Stdout = &limitedWriter{w: server.out, n: 8 << 10}
+	cmd.Stderr = cmd.Stdout
+	if err := cmd.Start(); err != nil {
+		server.err = fmt.Errorf("start moto_server: %w", err)
+		return
+	}
+	server.cmd = cmd
+	exited := make(chan struct{})
+	go func() {
+		_ = cmd.Wait() // the exit is reported through exited
+		close(exited)
+	}()
+	deadline := time.Now().Add(startTimeout)
+	for time.Now().Before(deadline) {
+		select {
+		case <-exited:
+			server.err = fmt.Errorf("moto_server exited during start: %s", server.out)
+			return
+		case <-time.After(100 * time.Millisecond):
+		}
+		if resp, err := http.Get(server.url + "/moto-api/"); err == nil {
+			resp.Body.Close()
+			return
+		}
+	}
+	server.err = fmt.Errorf("moto_server did not answer on %s within %v", server.url, startTimeout)
+}
+
+// stop kills the moto_server this binary started.
+func stop() {
+	if server.cmd != nil && server.cmd.Process != nil {
+		_ = server.cmd.Process.Kill() // it may have exited already
+	}
+}
+
+func freePort() (int, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, err
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port, nil
+}
+
+// limitedWriter keeps the first n bytes written to it and drops the rest.
+type limitedWriter struct {
+	mu sync.Mutex
+	w  *bytes.Buffer
+	n  int
+}
+
+func (l *limitedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if room := l.n - l.w.Len(); room > 0 {
+		l.w.Write(p[:min(room, len(p))])
+	}
+	return len(p), nil
+}

@@ -1,0 +1,26 @@
+// Package dynamo is the directory.Store on one DynamoDB table, and the only
+// package that knows the table's keys.
+//
+// Items, by primary key (PK, SK):
+//
+//	USER#<id>      #RECORD        a user: doc (the JSON Doc), ver, created,
+//	GROUP#<id>     #RECORD        modified, its Keys (userName, externalId,
+//	                              displayName, email; only when set), LPK =
+//	                              kind and LSK = created#id for the list
+//	                              index, deleting while a delete runs
+//	USER#<uid>     MEMBER#<gid>   a membership, in the user's partition;
+//	                              GPK = GROUP#<gid>, GSK = <uid> for the
+//	                              members index
+//	UNIQUE#<kind>#<key>#<value>   #UNIQUE   a unique key's owner: id
+//	COUNT#<kind>   #COUNT         the kind's total: n
+//
+// Global secondary indexes, all keys only: list (LPK, LSK) pages a kind's
+// records oldest first; members (GPK, GSK) finds a group's members; email
+// (email) finds users by their non-unique email.
+//
+// The layout follows the request budgets in docs/performance.md: a user and
+// its groups are one strongly consistent Query; adding a member to a group
+// of any size is one item written, never a list rewritten; a record, its
+// uniqueness items and its kind's counter change in one transaction. No
+// request path scans the table.
+package dynamo

@@ -1,0 +1,153 @@
+package dynamo
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/scim-bridge/scim-bridge/internal/directory"
+)
+
+// Key parts of the item layout (see the package comment).
+const (
+	skRecord       = "#RECORD"
+	skUnique       = "#UNIQUE"
+	skCount        = "#COUNT"
+	skMemberPrefix = "MEMBER#"
+	pkUserPrefix   = "USER#"
+	pkGroupPrefix  = "GROUP#"
+)
+
+// Attributes of records, uniqueness and counter items.
+const (
+	attrDoc      = "doc"
+	attrVer      = "ver"
+	attrCreated  = "created"
+	attrModified = "modified"
+	// attrDeleting marks a record whose delete has begun: reads treat it
+	// as gone, and the reconciler finishes a delete that was interrupted.
+	attrDeleting = "deleting"
+	attrID       = "id"
+	attrCount    = "n"
+)
+
+// uniqueKeys are the keys that are unique within each kind, in the order
+// their uniqueness items are written.
+var uniqueKeys = map[directory.Kind][]directory.Key{
+	directory.KindUser:  {directory.KeyUserName, directory.KeyExternalID},
+	directory.KindGroup: {directory.KeyDisplayName, directory.KeyExternalID},
+}
+
+// indexedKeys are the record attributes that hold each Key.
+var indexedKeys = []directory.Key{
+	directory.KeyUserName, directory.KeyExternalID, directory.KeyDisplayName, directory.KeyEmail,
+}
+
+// sortableTime is a fixed-width UTC time layout, so list keys sort in time
+// order as strings.
+const sortableTime = "2006-01-02T15:04:05.000000000Z"
+
+type item = map[string]types.AttributeValue
+
+func str(s string) types.AttributeValue { return &types.AttributeValueMemberS{Value: s} }
+
+func num(n int64) types.AttributeValue {
+	return &types.AttributeValueMemberN{Value: strconv.FormatInt(n, 10)}
+}
+
+func key(pk, sk string) item { return item{attrPK: str(pk), attrSK: str(sk)} }
+
+func recordPK(kind directory.Kind, id string) string {
+	if kind == directory.KindGroup {
+		return pkGroupPrefix + id
+	}
+	return pkUserPrefix + id
+}
+
+func recordKey(kind directory.Kind, id string) item { return key(recordPK(kind, id), skRecord) }
+
+func uniqueKey(kind directory.Kind, k directory.Key, value string) item {
+	return key("UNIQUE#"+string(kind)+"#"+string(k)+"#"+value, skUnique)
+}
+
+func countKey(kind directory.Kind) item { return key("COUNT#"+string(kind), skCount) }
+
+// memberItem is the membership of user uid in group gid: in the user's
+// partition, and indexed by group in the members index.
+func memberItem(gid, uid string) item {
+	return item{
+		attrPK:  str(pkUserPrefix + uid),
+		attrSK:  str(skMemberPrefix + gid),
+		attrGPK: str(pkGroupPrefix + gid),
+		attrGSK: str(uid),
+	}
+}
+
+func memberKey(gid, uid string) item { return key(pkUserPrefix+uid, skMemberPrefix+gid) }
+
+// recordItem is the item that stores rec.
+func recordItem(rec *directory.Record) item {
+	it := recordKey(rec.Kind, rec.ID)
+	it[attrDoc] = str(string(rec.Doc))
+	it[attrVer] = num(rec.Version)
+	it[attrCreated] = str(rec.Created.UTC().Format(time.RFC3339Nano))
+	it[attrModified] = str(rec.LastModified.UTC().Format(time.RFC3339Nano))
+	it[attrLPK] = str(string(rec.Kind))
+	it[attrLSK] = str(rec.Created.UTC().Format(sortableTime) + "#" + rec.ID)
+	for _, k := range indexedKeys {
+		if v := rec.Keys.Get(k); v != "" {
+			it[string(k)] = str(v)
+		}
+	}
+	return it
+}
+
+// decodeRecord returns the record stored in it; a record being deleted is
+// directory.ErrNotFound.
+func decodeRecord(kind directory.Kind, it item) (*directory.Record, error) {
+	if _, ok := it[attrDeleting]; ok {
+		return nil, directory.ErrNotFound
+	}
+	pk := getS(it, attrPK)
+	_, id, _ := strings.Cut(pk, "#")
+	rec := &directory.Record{
+		Kind: kind,
+		ID:   id,
+		Doc:  []byte(getS(it, attrDoc)),
+		Keys: directory.Keys{
+			UserName:    getS(it, string(directory.KeyUserName)),
+			ExternalID:  getS(it, string(directory.KeyExternalID)),
+			DisplayName: getS(it, string(directory.KeyDisplayName)),
+			Email:       getS(it, string(directory.KeyEmail)),
+		},
+	}
+	var err error
+	if rec.Version, err = getN(it, attrVer); err != nil {
+		return nil, fmt.Errorf("decode %s: %w", pk, err)
+	}
+	if rec.Created, err = time.Parse(time.RFC3339Nano, getS(it, attrCreated)); err != nil {
+		return nil, fmt.Errorf("decode %s: %w", pk, err)
+	}
+	if rec.LastModified, err = time.Parse(time.RFC3339Nano, getS(it, attrModified)); err != nil {
+		return nil, fmt.Errorf("decode %s: %w", pk, err)
+	}
+	return rec, nil
+}
+
+func getS(it item, name string) string {
+	if v, ok := it[name].(*types.AttributeValueMemberS); ok {
+		return v.Value
+	}
+	return ""
+}
+
+func getN(it item, name string) (int64, error) {
+	v, ok := it[name].(*types.AttributeValueMemberN)
+	if !ok {
+		return 0, fmt.Errorf("attribute %s is not a number", name)
+	}
+	return strconv.ParseInt(v.Value, 10, 64)
+}
