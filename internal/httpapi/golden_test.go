@@ -14,6 +14,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/scim-bridge/scim-bridge/internal/directory"
+	"github.com/scim-bridge/scim-bridge/internal/httpapi"
 )
 
 var update = flag.Bool("update", false, "rewrite the recorded responses of testdata/entra/*.json")
@@ -48,12 +51,14 @@ func TestEntraFlows(t *testing.T) {
 	}
 	for _, file := range files {
 		t.Run(strings.TrimSuffix(filepath.Base(file), ".json"), func(t *testing.T) {
-			replay(t, file)
+			replay(t, file, newBoltStore)
 		})
 	}
 }
 
-func replay(t *testing.T, file string) {
+// replay plays one flow file against a handler over a fresh store from
+// newStore, comparing every answer with the recorded one.
+func replay(t *testing.T, file string, newStore func(testing.TB) directory.Store) {
 	raw, err := os.ReadFile(file)
 	if err != nil {
 		t.Fatal(err)
@@ -62,7 +67,7 @@ func replay(t *testing.T, file string) {
 	if err := json.Unmarshal(raw, &f); err != nil {
 		t.Fatalf("%s: %v", file, err)
 	}
-	e := newEnv(t)
+	e := newEnvWith(t, newServiceOn(newStore(t)), httpapi.Config{})
 	ids := newIDNames()
 	for i := range f.Steps {
 		s := &f.Steps[i]

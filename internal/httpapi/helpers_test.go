@@ -39,11 +39,23 @@ func newEnv(t testing.TB) *env {
 // reading, so that runs are repeatable.
 func newService(t testing.TB) *directory.Service {
 	t.Helper()
+	return newServiceOn(newBoltStore(t))
+}
+
+// newBoltStore returns an embedded store in a temporary directory.
+func newBoltStore(t testing.TB) directory.Store {
+	t.Helper()
 	store, err := boltstore.Open(filepath.Join(t.TempDir(), "test.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { store.Close() })
+	return store
+}
+
+// newServiceOn returns a service over store with sequential ids and a clock
+// that advances one second per reading.
+func newServiceOn(store directory.Store) *directory.Service {
 	var mu sync.Mutex
 	n := 0
 	now := time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC)

@@ -1,0 +1,166 @@
+package httpapi_test
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"net/http"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+
+	"github.com/scim-bridge/scim-bridge/internal/awstest"
+	"github.com/scim-bridge/scim-bridge/internal/directory"
+	"github.com/scim-bridge/scim-bridge/internal/dynamo"
+	"github.com/scim-bridge/scim-bridge/internal/httpapi"
+)
+
+func TestMain(m *testing.M) { awstest.Main(m) }
+
+// newDynamoStore returns a DynamoDB store on a fresh table of the emulator,
+// and the counter of its requests.
+func newDynamoStore(t testing.TB) (directory.Store, *dynamo.Counter) {
+	t.Helper()
+	counter := new(dynamo.Counter)
+	client := dynamodb.NewFromConfig(awstest.Config(t), counter.Middleware())
+	table := awstest.Name(t, "http")
+	if err := dynamo.CreateTable(context.Background(), client, table); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_, _ = client.DeleteTable(context.Background(), &dynamodb.DeleteTableInput{TableName: aws.String(table)})
+	})
+	counter.Reset()
+	return dynamo.New(client, table), counter
+}
+
+func TestEntraFlowsOnDynamoDB(t *testing.T) {
+	files, err := filepath.Glob(filepath.Join("testdata", "entra", "*.json"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no flows in testdata/entra: %v", err)
+	}
+	for _, file := range files {
+		t.Run(strings.TrimSuffix(filepath.Base(file), ".json"), func(t *testing.T) {
+			replay(t, file, func(t testing.TB) directory.Store { s, _ := newDynamoStore(t); return s })
+		})
+	}
+}
+
+func TestConcurrentCreatesOfOneUserNameOnDynamoDB(t *testing.T) {
+	store, _ := newDynamoStore(t)
+	e := newEnvWith(t, directory.New(store, directory.Options{}), httpapi.Config{})
+	statuses := make([]int, 32)
+	var wg sync.WaitGroup
+	for i := range statuses {
+		wg.Go(func() {
+			name := []byte("race.user@contoso.com")
+			for j := range name {
+				if (i>>(j%5))&1 == 1 {
+					name[j] = strings.ToUpper(string(name[j]))[0]
+				}
+			}
+			statuses[i] = e.do(http.MethodPost, "/scim/v2/Users", fmt.Sprintf(`{"userName":%q}`, name)).status
+		})
+	}
+	wg.Wait()
+	count := map[int]int{}
+	for _, s := range statuses {
+		count[s]++
+	}
+	if count[http.StatusCreated] != 1 || count[http.StatusConflict] != 31 {
+		t.Errorf("statuses %v, want exactly one 201 and 31 409", count)
+	}
+}
+
+func TestConcurrentMemberAddsToOneGroupOnDynamoDB(t *testing.T) {
+	store, _ := newDynamoStore(t)
+	e := newEnvWith(t, directory.New(store, directory.Options{}), httpapi.Config{})
+	group := e.do(http.MethodPost, "/scim/v2/Groups", `{"displayName":"Busy"}`).body["id"].(string)
+	users := make([]string, 32)
+	for i := range users {
+		users[i] = e.do(http.MethodPost, "/scim/v2/Users", fmt.Sprintf(`{"userName":"member%d@contoso.com"}`, i)).body["id"].(string)
+	}
+	var wg sync.WaitGroup
+	statuses := make([]int, len(users))
+	for i, u := range users {
+		wg.Go(func() {
+			statuses[i] = e.do(http.MethodPatch, "/scim/v2/Groups/"+group,
+				`{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"Add","path":"members","value":[{"value":"`+u+`"}]}]}`).status
+		})
+	}
+	wg.Wait()
+	for i, s := range statuses {
+		if s != http.StatusNoContent {
+			t.Errorf("PATCH %d: status %d, want 204", i, s)
+		}
+	}
+	members, err := store.Members(context.Background(), group)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(members) != len(users) {
+		t.Errorf("%d members after 32 concurrent adds, want 32", len(members))
+	}
+}
+
+// TestRequestBudgetThroughTheHandler counts the DynamoDB requests each SCIM
+// operation Entra sends costs, end to end (docs/performance.md).
+func TestRequestBudgetThroughTheHandler(t *testing.T) {
+	store, counter := newDynamoStore(t)
+	e := newEnvWith(t, directory.New(store, directory.Options{}), httpapi.Config{})
+	ceil := func(n, d int) int { return int(math.Ceil(float64(n) / float64(d))) }
+	measure := func(name string, max int, method, target, body string, wantStatus int) response {
+		t.Helper()
+		counter.Reset()
+		res := e.do(method, target, body)
+		if res.status != wantStatus {
+			t.Fatalf("%s: status %d, want %d: %s", name, res.status, wantStatus, res.raw)
+		}
+		if got := int(counter.Total()); got > max {
+			t.Errorf("%s: %d DynamoDB requests %v, budget %d", name, got, counter.Counts(), max)
+		} else {
+			t.Logf("%-60s %d (budget %d)", name, got, max)
+		}
+		return res
+	}
+	patchOp := func(ops string) string {
+		return `{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[` + ops + `]}`
+	}
+
+	measure("GET /Users?filter=userName eq (miss)", 2, http.MethodGet, "/scim/v2/Users?filter=userName+eq+%22nobody%22", "", 200)
+	u := measure("POST /Users", 1, http.MethodPost, "/scim/v2/Users", `{"userName":"budget@contoso.com","externalId":"b1","active":true}`, 201)
+	id := u.body["id"].(string)
+	measure("GET /Users?filter=userName eq (hit)", 2, http.MethodGet, "/scim/v2/Users?filter=userName+eq+%22BUDGET@contoso.com%22", "", 200)
+	measure("GET /Users/{id}", 1, http.MethodGet, "/scim/v2/Users/"+id, "", 200)
+	measure("PATCH /Users/{id}", 2, http.MethodPatch, "/scim/v2/Users/"+id, patchOp(`{"op":"Replace","path":"displayName","value":"B"}`), 200)
+	measure("PATCH /Users/{id} changing userName", 3, http.MethodPatch, "/scim/v2/Users/"+id, patchOp(`{"op":"Replace","path":"userName","value":"budget2@contoso.com"}`), 200)
+
+	g := measure("POST /Groups", 1, http.MethodPost, "/scim/v2/Groups", `{"displayName":"Budget"}`, 201)
+	gid := g.body["id"].(string)
+	measure("GET /Groups?filter=displayName eq&excludedAttributes=members", 2, http.MethodGet, "/scim/v2/Groups?excludedAttributes=members&filter=displayName+eq+%22budget%22", "", 200)
+
+	var ids []string
+	for i := range 150 {
+		ids = append(ids, e.do(http.MethodPost, "/scim/v2/Users", fmt.Sprintf(`{"userName":"m%d@contoso.com"}`, i)).body["id"].(string))
+	}
+	for _, k := range []int{1, 100} {
+		var vals []string
+		for _, uid := range ids[:k] {
+			vals = append(vals, `{"value":"`+uid+`"}`)
+		}
+		measure(fmt.Sprintf("PATCH /Groups adding %d members", k), 2+2*ceil(k, 100), http.MethodPatch, "/scim/v2/Groups/"+gid,
+			patchOp(`{"op":"Add","path":"members","value":[`+strings.Join(vals, ",")+`]}`), 204)
+	}
+	measure("PATCH /Groups removing 1 member", 2+2, http.MethodPatch, "/scim/v2/Groups/"+gid, patchOp(`{"op":"Remove","path":"members[value eq \"`+ids[0]+`\"]"}`), 204)
+	measure("GET /Groups/{id} with 99 members", 2+1, http.MethodGet, "/scim/v2/Groups/"+gid, "", 200)
+
+	for _, uid := range ids[1:31] {
+		g2 := e.do(http.MethodPost, "/scim/v2/Groups", `{"displayName":"g-`+uid+`"}`).body["id"].(string)
+		e.do(http.MethodPatch, "/scim/v2/Groups/"+g2, patchOp(`{"op":"Add","path":"members","value":[{"value":"`+ids[1]+`"}]}`))
+	}
+	measure("DELETE /Users/{id} in 31 groups", 3+ceil(31, 25), http.MethodDelete, "/scim/v2/Users/"+ids[1], "", 204)
+}
