@@ -16,7 +16,8 @@ run:
 
 ## test: every test, with the race detector (DynamoDB/Secrets Manager tests need moto_server)
 test: lint
-	$(GO) test -race -count=1 ./...
+	cfn-lint template.yaml
+	$(GO) test -race -count=1 -timeout 20m ./...
 
 ## build: compile everything
 build:
@@ -40,6 +41,13 @@ fuzz:
 		echo "fuzz $$name ($$pkg) for $(FUZZTIME)"; \
 		$(GO) test -run='^$$' -fuzz="^$$name\$$" -fuzztime=$(FUZZTIME) $$pkg || exit 1; \
 	done
+
+## invoke: one event through one function, as `sam local invoke` does but without Docker
+## (aws-lambda-rie, moto_server): make invoke FN=Users EVENT=events/users-test-connection.json
+## Without FN, template.yaml's routes choose the function.
+invoke:
+	@test -n "$(EVENT)" || { echo "usage: make invoke FN=Users EVENT=events/users-test-connection.json"; exit 2; }
+	$(GO) run ./internal/lambdatest/invoke $(if $(FN),-fn $(FN)) -event $(EVENT)
 
 # Lambda builds, as `sam build` calls them (BuildMethod: makefile): one static,
 # stripped linux/arm64 bootstrap per function for provided.al2023.

@@ -41,12 +41,8 @@ var (
 	inMain atomic.Bool
 	once   sync.Once
 	// The emulator this test binary started, if any; set once.
-	server struct {
-		url string
-		cmd *exec.Cmd
-		out *bytes.Buffer
-		err error
-	}
+	shared    *Server
+	sharedErr error
 )
 
 // Main runs the package's tests and then stops the moto_server that Endpoint
@@ -79,59 +75,71 @@ func Endpoint(t testing.TB) string {
 		}
 		t.Skip(msg)
 	}
-	once.Do(start)
-	if server.err != nil {
-		t.Fatalf("awstest: %v", server.err)
+	once.Do(func() { shared, sharedErr = Start() })
+	if sharedErr != nil {
+		t.Fatalf("awstest: %v", sharedErr)
 	}
-	return server.url
+	return shared.URL
 }
 
-// start runs moto_server on a free port and waits until it answers HTTP.
-func start() {
+// Server is a moto_server process.
+type Server struct {
+	// URL is its base URL, for AWS_ENDPOINT_URL or aws.Config.BaseEndpoint.
+	URL string
+	cmd *exec.Cmd
+}
+
+// Start runs moto_server on a free loopback port and waits until it answers
+// HTTP. The caller must Stop it. Tests use Endpoint, which shares one server
+// per test binary; Start is for commands such as make invoke.
+func Start() (*Server, error) {
+	if _, err := exec.LookPath("moto_server"); err != nil {
+		return nil, fmt.Errorf(`moto_server is not on PATH (pip install "moto[server]"): %w`, err)
+	}
 	port, err := freePort()
 	if err != nil {
-		server.err = fmt.Errorf("find a free port: %w", err)
-		return
+		return nil, fmt.Errorf("find a free port: %w", err)
 	}
-	server.url = fmt.Sprintf("http://127.0.0.1:%d", port)
-	server.out = new(bytes.Buffer)
-	cmd := exec.Command("moto_server", "-H", "127.0.0.1", "-p", fmt.Sprint(port))
+	s := &Server{URL: fmt.Sprintf("http://127.0.0.1:%d", port)}
+	out := new(bytes.Buffer)
+	s.cmd = exec.Command("moto_server", "-H", "127.0.0.1", "-p", fmt.Sprint(port))
 	// moto logs every request; keep only the start of it, for the error
 	// below when the server dies during start.
-	cmd.Stdout = &limitedWriter{w: server.out, n: 8 << 10}
-	cmd.Stderr = cmd.Stdout
-	if err := cmd.Start(); err != nil {
-		server.err = fmt.Errorf("start moto_server: %w", err)
-		return
+	s.cmd.Stdout = &limitedWriter{w: out, n: 8 << 10}
+	s.cmd.Stderr = s.cmd.Stdout
+	if err := s.cmd.Start(); err != nil {
+		return nil, fmt.Errorf("start moto_server: %w", err)
 	}
-	server.cmd = cmd
 	exited := make(chan struct{})
 	go func() {
-		_ = cmd.Wait() // the exit is reported through exited
+		_ = s.cmd.Wait() // the exit is reported through exited
 		close(exited)
 	}()
 	deadline := time.Now().Add(startTimeout)
 	for time.Now().Before(deadline) {
 		select {
 		case <-exited:
-			server.err = fmt.Errorf("moto_server exited during start: %s", server.out)
-			return
+			return nil, fmt.Errorf("moto_server exited during start: %s", out)
 		case <-time.After(100 * time.Millisecond):
 		}
-		if resp, err := http.Get(server.url + "/moto-api/"); err == nil {
+		if resp, err := http.Get(s.URL + "/moto-api/"); err == nil {
 			resp.Body.Close()
-			return
+			return s, nil
 		}
 	}
-	server.err = fmt.Errorf("moto_server did not answer on %s within %v", server.url, startTimeout)
+	s.Stop()
+	return nil, fmt.Errorf("moto_server did not answer on %s within %v", s.URL, startTimeout)
+}
+
+// Stop kills the server.
+func (s *Server) Stop() {
+	if s != nil && s.cmd.Process != nil {
+		_ = s.cmd.Process.Kill() // it may have exited already
+	}
 }
 
 // stop kills the moto_server this binary started.
-func stop() {
-	if server.cmd != nil && server.cmd.Process != nil {
-		_ = server.cmd.Process.Kill() // it may have exited already
-	}
-}
+func stop() { shared.Stop() }
 
 func freePort() (int, error) {
 	l, err := net.Listen("tcp", "127.0.0.1:0")

@@ -60,6 +60,10 @@ func (s *Service) Query(ctx context.Context, rt *scim.ResourceType, q Query) (*P
 		return page, nil
 	}
 
+	// A walk reads users' groups only when the filter needs them, since
+	// DynamoDB serves them with one request per user; the page's users are
+	// read again, with their groups, below.
+	walkGroups := kind == KindUser && mentions(q.Filter, "groups")
 	withMembers := q.WithMembers || mentions(q.Filter, "members")
 	var matched []*Resource
 	keep := func(rec *Record) error {
@@ -80,26 +84,34 @@ func (s *Service) Query(ctx context.Context, rt *scim.ResourceType, q Query) (*P
 		return nil, wrap("search", rt, "", err)
 	}
 	if indexed {
+		walkGroups = true // lookups return users with their groups
 		for _, rec := range recs {
 			if err := keep(rec); err != nil {
 				return nil, err
 			}
 		}
 		sort.Slice(matched, func(i, j int) bool { return matched[i].ID < matched[j].ID })
-	} else if err := s.scan(ctx, kind, keep); err != nil {
+	} else if err := s.scan(ctx, kind, walkGroups, keep); err != nil {
 		return nil, wrap("search", rt, "", err)
 	}
 	page := &Page{TotalResults: len(matched), StartIndex: q.StartIndex}
 	if from := q.StartIndex - 1; from < len(matched) {
 		page.Resources = matched[from:min(len(matched), from+q.Count)]
 	}
+	if kind == KindUser && !walkGroups {
+		for i, r := range page.Resources {
+			if page.Resources[i], err = s.Get(ctx, rt, r.ID, false); err != nil {
+				return nil, err
+			}
+		}
+	}
 	return page, nil
 }
 
 // scan walks every record of a kind in pages, oldest first.
-func (s *Service) scan(ctx context.Context, kind Kind, visit func(*Record) error) error {
+func (s *Service) scan(ctx context.Context, kind Kind, withGroups bool, visit func(*Record) error) error {
 	for start := 1; ; start += scanPage {
-		recs, total, err := s.store.List(ctx, kind, ListOptions{StartIndex: start, Count: scanPage, WithGroups: kind == KindUser})
+		recs, total, err := s.store.List(ctx, kind, ListOptions{StartIndex: start, Count: scanPage, WithGroups: withGroups})
 		if err != nil {
 			return err
 		}
