@@ -12,6 +12,7 @@ package awstest
 
 import (
 	"bytes"
+	_ "embed"
 	"fmt"
 	"net"
 	"net/http"
@@ -85,8 +86,9 @@ func Endpoint(t testing.TB) string {
 // Server is a moto_server process.
 type Server struct {
 	// URL is its base URL, for AWS_ENDPOINT_URL or aws.Config.BaseEndpoint.
-	URL string
-	cmd *exec.Cmd
+	URL    string
+	cmd    *exec.Cmd
+	script string // the launcher's temporary file, removed by Stop
 }
 
 // Start runs moto_server on a free loopback port and waits until it answers
@@ -102,7 +104,7 @@ func Start() (*Server, error) {
 	}
 	s := &Server{URL: fmt.Sprintf("http://127.0.0.1:%d", port)}
 	out := new(bytes.Buffer)
-	s.cmd = exec.Command("moto_server", "-H", "127.0.0.1", "-p", fmt.Sprint(port))
+	s.cmd, s.script = serverCommand("-H", "127.0.0.1", "-p", fmt.Sprint(port))
 	// moto logs every request; keep only the start of it, for the error
 	// below when the server dies during start.
 	s.cmd.Stdout = &limitedWriter{w: out, n: 8 << 10}
@@ -119,6 +121,7 @@ func Start() (*Server, error) {
 	for time.Now().Before(deadline) {
 		select {
 		case <-exited:
+			s.Stop()
 			return nil, fmt.Errorf("moto_server exited during start: %s", out)
 		case <-time.After(100 * time.Millisecond):
 		}
@@ -133,9 +136,38 @@ func Start() (*Server, error) {
 
 // Stop kills the server.
 func (s *Server) Stop() {
-	if s != nil && s.cmd.Process != nil {
+	if s == nil {
+		return
+	}
+	if s.cmd.Process != nil {
 		_ = s.cmd.Process.Kill() // it may have exited already
 	}
+	if s.script != "" {
+		os.Remove(s.script)
+	}
+}
+
+// launcher is moto_server with item-level transaction rollback (see the
+// file): the same answers, without copying whole tables per transaction item.
+//
+//go:embed moto_server.py
+var launcher []byte
+
+// serverCommand returns the command that runs moto_server through the
+// launcher, with the Python that has moto installed, or plain moto_server
+// when that Python cannot be found.
+func serverCommand(args ...string) (cmd *exec.Cmd, script string) {
+	if exec.Command("python3", "-c", "import moto.server").Run() == nil {
+		f, err := os.CreateTemp("", "moto_server-*.py")
+		if err == nil {
+			_, werr := f.Write(launcher)
+			if cerr := f.Close(); werr == nil && cerr == nil {
+				return exec.Command("python3", append([]string{f.Name()}, args...)...), f.Name()
+			}
+			os.Remove(f.Name())
+		}
+	}
+	return exec.Command("moto_server", args...), ""
 }
 
 // stop kills the moto_server this binary started.
