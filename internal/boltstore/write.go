@@ -31,11 +31,7 @@ func (s *Store) Create(ctx context.Context, rec *directory.Record) (err error) {
 		return errors.New("empty id")
 	}
 	v := encode(rec)
-	return s.db.Batch(func(tx *bolt.Tx) error {
-		kb, err := bucketsOf(tx, kind)
-		if err != nil {
-			return err
-		}
+	return s.batch(kind, func(tx *bolt.Tx, kb kindBuckets) error {
 		if kb.records.Get([]byte(id)) != nil {
 			return fmt.Errorf("id is taken: %w", directory.ErrConflict)
 		}
@@ -61,11 +57,7 @@ func (s *Store) Update(ctx context.Context, rec *directory.Record, prev int64) (
 		return err
 	}
 	v := encode(rec)
-	return s.db.Batch(func(tx *bolt.Tx) error {
-		kb, err := bucketsOf(tx, kind)
-		if err != nil {
-			return err
-		}
+	return s.batch(kind, func(tx *bolt.Tx, kb kindBuckets) error {
 		old, err := kb.load(id)
 		if err != nil {
 			return err
@@ -93,11 +85,7 @@ func (s *Store) Touch(ctx context.Context, kind directory.Kind, id string, at ti
 	if err := ctx.Err(); err != nil {
 		return 0, err
 	}
-	err = s.db.Batch(func(tx *bolt.Tx) error {
-		kb, err := bucketsOf(tx, kind)
-		if err != nil {
-			return err
-		}
+	err = s.batch(kind, func(tx *bolt.Tx, kb kindBuckets) error {
 		rec, err := kb.load(id)
 		if err != nil {
 			return err
@@ -118,11 +106,7 @@ func (s *Store) Delete(ctx context.Context, kind directory.Kind, id string) (err
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	return s.db.Batch(func(tx *bolt.Tx) error {
-		kb, err := bucketsOf(tx, kind)
-		if err != nil {
-			return err
-		}
+	return s.batch(kind, func(tx *bolt.Tx, kb kindBuckets) error {
 		rec, err := kb.load(id)
 		if err != nil {
 			return err
@@ -141,5 +125,17 @@ func (s *Store) Delete(ctx context.Context, kind directory.Kind, id string) (err
 			return unlink(members, groups, id)
 		}
 		return unlink(groups, members, id)
+	})
+}
+
+// batch runs fn in a write transaction shared with concurrent writers
+// (bolt's Batch: one fsync for all), with kind's buckets.
+func (s *Store) batch(kind directory.Kind, fn func(*bolt.Tx, kindBuckets) error) error {
+	return s.db.Batch(func(tx *bolt.Tx) error {
+		kb, err := bucketsOf(tx, kind)
+		if err != nil {
+			return err
+		}
+		return fn(tx, kb)
 	})
 }

@@ -33,7 +33,7 @@ func DecodeObject(b []byte, what string) (map[string]any, error) {
 	}
 	obj, ok := v.(map[string]any)
 	if !ok {
-		return nil, BadRequest(InvalidSyntax, "%s must be a JSON object, not %s", what, describeJSON(v))
+		return nil, BadRequest(InvalidSyntax, "%s must be a JSON object, not %s", what, DescribeJSON(v))
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
 		return nil, BadRequest(InvalidSyntax, "%s has data after its JSON object", what)

@@ -209,7 +209,7 @@ func coerceOne(d *Attribute, v any) (any, error) {
 			return s, nil
 		}
 	}
-	return nil, BadRequest(InvalidValue, "attribute %q must be %s%s, not %s", d.Name, article(d.Type), d.Type, describeJSON(v))
+	return nil, BadRequest(InvalidValue, "attribute %q must be %s%s, not %s", d.Name, article(d.Type), d.Type, DescribeJSON(v))
 }
 
 func coerceComplex(d *Attribute, v any) (any, error) {
@@ -253,7 +253,7 @@ func coerceComplex(d *Attribute, v any) (any, error) {
 			return map[string]any{sub.Name: c}, nil
 		}
 	}
-	return nil, BadRequest(InvalidValue, "attribute %q must be an object, not %s", d.Name, describeJSON(v))
+	return nil, BadRequest(InvalidValue, "attribute %q must be an object, not %s", d.Name, DescribeJSON(v))
 }
 
 func article(t Type) string {
@@ -263,8 +263,12 @@ func article(t Type) string {
 	return "a "
 }
 
-func describeJSON(v any) string {
+// DescribeJSON names the JSON type of a decoded value, for error details
+// ("must be a string, not a number").
+func DescribeJSON(v any) string {
 	switch v.(type) {
+	case nil:
+		return "null"
 	case string:
 		return "a string"
 	case bool:

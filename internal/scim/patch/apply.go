@@ -75,7 +75,7 @@ func (a *applier) apply(op Op) error {
 func (a *applier) pathless(kind string, v any) error {
 	obj, ok := v.(map[string]any)
 	if !ok {
-		return scim.BadRequest(scim.InvalidValue, "%s without a path needs an object of attributes as its value, not %s", kind, describe(v))
+		return scim.BadRequest(scim.InvalidValue, "%s without a path needs an object of attributes as its value, not %s", kind, scim.DescribeJSON(v))
 	}
 	for _, k := range slices.Sorted(maps.Keys(obj)) {
 		if isIgnoredKey(k) {
@@ -185,7 +185,7 @@ func (a *applier) extension(kind string, ref scim.Ref, v any, explicit bool) err
 	}
 	obj, ok := v.(map[string]any)
 	if !ok {
-		return scim.BadRequest(scim.InvalidValue, "%q must hold an object of that schema's attributes, not %s", ref.Schema, describe(v))
+		return scim.BadRequest(scim.InvalidValue, "%q must hold an object of that schema's attributes, not %s", ref.Schema, scim.DescribeJSON(v))
 	}
 	if kind == opReplace && explicit {
 		delete(a.res, key)

@@ -1,7 +1,6 @@
 package patch
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -49,7 +48,7 @@ func Decode(body []byte) ([]Op, error) {
 	raw, ok := v.([]any)
 	switch {
 	case !ok:
-		return nil, scim.BadRequest(scim.InvalidSyntax, "Operations must be an array, not %s", describe(v))
+		return nil, scim.BadRequest(scim.InvalidSyntax, "Operations must be an array, not %s", scim.DescribeJSON(v))
 	case len(raw) == 0:
 		return nil, scim.BadRequest(scim.InvalidValue, "Operations is empty")
 	case len(raw) > MaxOperations:
@@ -68,7 +67,7 @@ func Decode(body []byte) ([]Op, error) {
 func decodeOp(raw any) (Op, error) {
 	m, ok := raw.(map[string]any)
 	if !ok {
-		return Op{}, scim.BadRequest(scim.InvalidSyntax, "an operation must be an object, not %s", describe(raw))
+		return Op{}, scim.BadRequest(scim.InvalidSyntax, "an operation must be an object, not %s", scim.DescribeJSON(raw))
 	}
 	var op Op
 	name, _ := field(m, "op")
@@ -89,7 +88,7 @@ func decodeOp(raw any) (Op, error) {
 			op.Path = path
 		}
 	default:
-		return Op{}, scim.BadRequest(scim.InvalidPath, "path must be a string, not %s", describe(p))
+		return Op{}, scim.BadRequest(scim.InvalidPath, "path must be a string, not %s", scim.DescribeJSON(p))
 	}
 	var hasValue bool
 	op.Value, hasValue = field(m, "value")
@@ -138,22 +137,4 @@ func atOp(i int, err error) error {
 	c := *e
 	c.Detail = fmt.Sprintf("operation %d: %s", i+1, e.Detail)
 	return &c
-}
-
-func describe(v any) string {
-	switch v.(type) {
-	case nil:
-		return "null"
-	case string:
-		return "a string"
-	case bool:
-		return "a boolean"
-	case json.Number:
-		return "a number"
-	case []any:
-		return "an array"
-	case map[string]any:
-		return "an object"
-	}
-	return fmt.Sprintf("%T", v)
 }
