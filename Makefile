@@ -5,9 +5,6 @@ FUZZTIME  ?= 60s
 ADDR      ?= 127.0.0.1:8080
 DATA      ?= ./.scimbridge
 
-# Every fuzz target: package and name.
-FUZZ_TARGETS := ./internal/scim/filter:FuzzParse ./internal/scim/filter:FuzzParsePath ./internal/scim/patch:FuzzDecode
-
 .PHONY: run test build lint bench fuzz invoke build-UsersFunction build-GroupsFunction build-DiscoveryFunction
 
 ## run: the bridge on the embedded store, token printed on first start
@@ -34,12 +31,13 @@ lint:
 bench:
 	$(GO) test -run='^$$' -bench=. -benchmem ./...
 
-## fuzz: each fuzz target for FUZZTIME
+## fuzz: every fuzz target (func FuzzXxx in any package), each for FUZZTIME
 fuzz:
-	@for t in $(FUZZ_TARGETS); do \
-		pkg=$${t%%:*}; name=$${t##*:}; \
-		echo "fuzz $$name ($$pkg) for $(FUZZTIME)"; \
-		$(GO) test -run='^$$' -fuzz="^$$name\$$" -fuzztime=$(FUZZTIME) $$pkg || exit 1; \
+	@for pkg in $$($(GO) list ./...); do \
+		for name in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz'); do \
+			echo "fuzz $$name ($$pkg) for $(FUZZTIME)"; \
+			$(GO) test -run='^$$' -fuzz="^$$name\$$" -fuzztime=$(FUZZTIME) $$pkg || exit 1; \
+		done; \
 	done
 
 ## invoke: one event through one function, as `sam local invoke` does but without Docker
