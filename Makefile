@@ -5,7 +5,7 @@ FUZZTIME  ?= 60s
 ADDR      ?= 127.0.0.1:8080
 DATA      ?= ./.scimbridge
 
-.PHONY: run test build lint bench fuzz invoke build-UsersFunction build-GroupsFunction build-DiscoveryFunction
+.PHONY: run test build lint bench fuzz invoke build-UsersFunction build-GroupsFunction build-DiscoveryFunction build-ReconcilerFunction
 
 ## run: the bridge on the embedded store, token printed on first start
 run:
@@ -60,3 +60,6 @@ build-GroupsFunction:
 
 build-DiscoveryFunction:
 	CGO_ENABLED=0 GOOS=linux GOARCH=arm64 $(GO) build $(LAMBDA_GOFLAGS) -o $(ARTIFACTS_DIR)/bootstrap ./functions/discovery
+
+build-ReconcilerFunction:
+	CGO_ENABLED=0 GOOS=linux GOARCH=arm64 $(GO) build $(LAMBDA_GOFLAGS) -o $(ARTIFACTS_DIR)/bootstrap ./functions/reconciler

@@ -2,6 +2,7 @@
 // the operator's commands.
 //
 //	scimbridge serve [--addr 127.0.0.1:8080] [--data ./.scimbridge] [--token T]
+//	scimbridge reconcile [--dry-run] [--store embedded|dynamodb --table T] [--data DIR] [--topic ARN]
 package main
 
 import (
@@ -19,7 +20,9 @@ const usage = `usage: scimbridge <command> [flags]
 
 commands:
   serve                   run the bridge on the embedded store, or --store dynamodb --table NAME
+  reconcile               repair the store and report failures once: [--dry-run] [--store …] [--topic ARN]
   dynamodb create-table   create the bridge's DynamoDB table: --table NAME
+  smoke                   play Entra's conversation against a Tenant URL: --url URL --token TOKEN
 `
 
 func main() {
@@ -43,8 +46,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	switch args[0] {
 	case "serve":
 		return serve(ctx, args[1:], stdout, logger)
+	case "reconcile":
+		return reconcileCmd(ctx, args[1:], stdout, logger)
 	case "dynamodb":
 		return createTable(ctx, args[1:])
+	case "smoke":
+		return smoke(ctx, args[1:], stdout)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

@@ -55,7 +55,10 @@ func serve(ctx context.Context, args []string, stdout io.Writer, logger *slog.Lo
 	}
 	defer closeStore()
 
-	h := httpapi.New(directory.New(store, directory.Options{}), httpapi.Config{Tokens: tokens, Logger: logger})
+	cfg := httpapi.Config{Tokens: tokens, Logger: logger}
+	// Both stores keep the failure log `scimbridge reconcile` digests.
+	cfg.FailureLog, _ = store.(httpapi.FailureLog)
+	h := httpapi.New(directory.New(store, directory.Options{}), cfg)
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)

@@ -59,8 +59,8 @@ func Logger(level string) *slog.Logger {
 	return slog.New(slog.NewJSONHandler(os.Stdout, &slog.HandlerOptions{Level: l}))
 }
 
-// Handler builds the HTTP handler over DynamoDB and Secrets Manager. It
-// makes no network call: credentials resolve and the token is fetched on the
+// Handler builds the HTTP handler over DynamoDB and Secrets Manager, with
+// the table as its failure log when it has one. It makes no network call: credentials resolve and the token is fetched on the
 // first request, so nothing slow happens in Lambda's init. AWS settings come
 // from the SDK's standard chain, including AWS_ENDPOINT_URL_* for emulators.
 func Handler(ctx context.Context, env Env, logger *slog.Logger) (http.Handler, error) {
@@ -68,12 +68,19 @@ func Handler(ctx context.Context, env Env, logger *slog.Logger) (http.Handler, e
 	if err != nil {
 		return nil, fmt.Errorf("load AWS configuration: %w", err)
 	}
-	tokens := secrets.New(secretsmanager.NewFromConfig(cfg), env.TokenSecret, logger, secrets.Options{})
 	var svc *directory.Service
+	hc := httpapi.Config{Logger: logger}
+	var opts secrets.Options
 	if env.Table != "" {
-		svc = directory.New(dynamo.New(dynamodb.NewFromConfig(cfg), env.Table), directory.Options{})
+		store := dynamo.New(dynamodb.NewFromConfig(cfg), env.Table)
+		svc = directory.New(store, directory.Options{})
+		// The failure log and the uses of the previous token go to the
+		// table, for the reconciler.
+		hc.FailureLog = store
+		opts.OnPrevious = httpapi.SeenMarker(store, httpapi.SeenPreviousToken, logger)
 	}
-	return httpapi.New(svc, httpapi.Config{Tokens: tokens, Logger: logger}), nil
+	hc.Tokens = secrets.New(secretsmanager.NewFromConfig(cfg), env.TokenSecret, logger, opts)
+	return httpapi.New(svc, hc), nil
 }
 
 // Main is what a function's main does: read the environment, build the

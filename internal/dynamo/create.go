@@ -61,9 +61,22 @@ func (s *Store) release(kind directory.Kind, id string, k directory.Key, v strin
 			ReturnValuesOnConditionCheckFailure: types.ReturnValuesOnConditionCheckFailureAllOld,
 		}},
 		onFail: func(old item) error {
-			return fmt.Errorf("%s %s %q is held by record %q, not by this one", kind, k, v, getS(old, attrID))
+			return &heldError{kind: kind, key: k, value: v, holder: getS(old, attrID)}
 		},
 	}
+}
+
+// heldError says a uniqueness item to release names another record: damage
+// that only the reconciler's repairs create or report.
+type heldError struct {
+	kind   directory.Kind
+	key    directory.Key
+	value  string
+	holder string
+}
+
+func (e *heldError) Error() string {
+	return fmt.Sprintf("%s %s %q is held by record %q, not by this one", e.kind, e.key, e.value, e.holder)
 }
 
 // count adds delta to the kind's counter.

@@ -61,7 +61,7 @@ func (s *Store) Delete(ctx context.Context, kind directory.Kind, id string) (err
 		return err
 	}
 
-	writes := []txWrite{{
+	record := txWrite{
 		TransactWriteItem: types.TransactWriteItem{Delete: &types.Delete{
 			TableName:                s.table,
 			Key:                      recordKey(kind, id),
@@ -69,13 +69,25 @@ func (s *Store) Delete(ctx context.Context, kind directory.Kind, id string) (err
 			ExpressionAttributeNames: map[string]string{"#pk": attrPK},
 		}},
 		onFail: func(item) error { return directory.ErrNotFound },
-	}}
-	for _, k := range uniqueKeys[kind] {
-		if v := getS(marked.Attributes, string(k)); v != "" {
-			writes = append(writes, s.release(kind, id, k, v))
-		}
 	}
-	return s.transact(ctx, append(writes, s.count(kind, -1)))
+	var releases []txWrite
+	held := map[directory.Key]bool{}
+	for {
+		releases = releases[:0]
+		for _, k := range uniqueKeys[kind] {
+			if v := getS(marked.Attributes, string(k)); v != "" && !held[k] {
+				releases = append(releases, s.release(kind, id, k, v))
+			}
+		}
+		err := s.transact(ctx, append(append([]txWrite{record}, releases...), s.count(kind, -1)))
+		// A uniqueness item naming another record belongs to that record:
+		// finish the delete without it, or it could never finish.
+		var he *heldError
+		if !errors.As(err, &he) || held[he.key] {
+			return err
+		}
+		held[he.key] = true
+	}
 }
 
 // memberships returns the keys of the membership items of a user (from its

@@ -13,6 +13,11 @@
 //	                              members index
 //	UNIQUE#<kind>#<key>#<value>   #UNIQUE   a unique key's owner: id
 //	COUNT#<kind>   #COUNT         the kind's total: n
+//	FAILURE#<day>  <time>#<rand>  a failed request, for the reconciler's
+//	                              digest (expiresAt: TTL)
+//	SEEN#<what>    #SEEN          when a request (or the previous token)
+//	                              was last seen
+//	STATE#reconcile #STATE        the reconciler's cursor and notices sent
 //
 // Global secondary indexes, all keys only: list (LPK, LSK) pages a kind's
 // records oldest first; members (GPK, GSK) finds a group's members; email
@@ -22,5 +27,5 @@
 // its groups are one strongly consistent Query; adding a member to a group
 // of any size is one item written, never a list rewritten; a record, its
 // uniqueness items and its kind's counter change in one transaction. No
-// request path scans the table.
+// request path scans the table; only the reconciler does (scan.go).
 package dynamo

@@ -26,7 +26,8 @@ import (
 // Errors wrap the directory sentinels (ErrNotFound, ErrConflict via
 // *directory.ConflictError, ErrVersion) and, when DynamoDB throttles, fails
 // with a server error, cannot be reached or the context's deadline passes,
-// directory.ErrUnavailable. The package never scans the table.
+// directory.ErrUnavailable. No request path scans the table; Scan serves
+// only the reconciler.
 type Store struct {
 	client  *dynamodb.Client
 	table   *string

@@ -46,6 +46,9 @@ func (h *handler) writeError(w http.ResponseWriter, r *http.Request, err error) 
 			slog.String("request_id", requestIDOf(r)), slog.String("error", err.Error()))
 		e = scim.Errorf(http.StatusInternalServerError, "", "internal error; see the bridge's logs for request id %s", requestIDOf(r))
 	}
+	if info := infoOf(r.Context()); info != nil {
+		info.err = e
+	}
 	if e.RetryAfter > 0 {
 		w.Header().Set("Retry-After", strconv.Itoa(e.RetryAfter))
 	}

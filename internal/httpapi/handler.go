@@ -5,10 +5,12 @@
 package httpapi
 
 import (
+	"context"
 	"errors"
 	"log/slog"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/scim-bridge/scim-bridge/internal/directory"
 	"github.com/scim-bridge/scim-bridge/internal/scim"
@@ -28,6 +30,12 @@ type Config struct {
 	Tokens TokenSource
 	// Logger receives the access log and internal errors; nil discards them.
 	Logger *slog.Logger
+	// FailureLog, if not nil, receives a record of every failure Entra
+	// would log and a mark of authenticated traffic, for the reconciler.
+	FailureLog FailureLog
+	// FailureRetention is how long failure records are kept; zero selects
+	// DefaultFailureRetention.
+	FailureRetention time.Duration
 }
 
 // Route is one method and path pattern the handler serves. Path is relative
@@ -38,11 +46,14 @@ type Route struct {
 }
 
 type handler struct {
-	svc    *directory.Service
-	base   string
-	tokens TokenSource
-	log    *slog.Logger
-	mux    *http.ServeMux
+	svc       *directory.Service
+	base      string
+	tokens    TokenSource
+	log       *slog.Logger
+	mux       *http.ServeMux
+	failures  FailureLog
+	retention time.Duration
+	seen      func(context.Context)
 }
 
 // endpoint is a route with the function serving it. rt is the resource type
@@ -95,9 +106,9 @@ func Routes() []Route {
 }
 
 // New returns the SCIM handler over svc. Every request passes, in order,
-// the access log, panic recovery and bearer authentication before it is
-// routed. svc may be nil for a handler that serves only discovery (the
-// discovery function); its other routes then answer 500.
+// the access log, the failure log, panic recovery and bearer authentication
+// before it is routed. svc may be nil for a handler that serves only
+// discovery (the discovery function); its other routes then answer 500.
 func New(svc *directory.Service, cfg Config) http.Handler {
 	h := &handler{svc: svc, base: basePath(cfg.BasePath), tokens: cfg.Tokens, log: cfg.Logger, mux: http.NewServeMux()}
 	if h.tokens == nil {
@@ -105,6 +116,13 @@ func New(svc *directory.Service, cfg Config) http.Handler {
 	}
 	if h.log == nil {
 		h.log = slog.New(slog.DiscardHandler)
+	}
+	if cfg.FailureLog != nil {
+		h.failures, h.retention = cfg.FailureLog, cfg.FailureRetention
+		if h.retention <= 0 {
+			h.retention = DefaultFailureRetention
+		}
+		h.seen = SeenMarker(cfg.FailureLog, SeenRequest, h.log)
 	}
 	for _, e := range endpoints() {
 		h.mux.HandleFunc(e.Method+" "+h.base+e.Path, func(w http.ResponseWriter, r *http.Request) {
@@ -117,7 +135,7 @@ func New(svc *directory.Service, cfg Config) http.Handler {
 			}
 		})
 	}
-	return chain(http.HandlerFunc(h.route), h.logAccess, h.recoverPanic, h.authenticate)
+	return chain(http.HandlerFunc(h.route), h.logAccess, h.recordFailures, h.recoverPanic, h.authenticate)
 }
 
 // chain wraps h in middleware, the first outermost.

@@ -10,16 +10,20 @@ import (
 	"time"
 
 	"github.com/aws/aws-lambda-go/lambdacontext"
+
+	"github.com/scim-bridge/scim-bridge/internal/scim"
 )
 
 // maxHeaderID bounds the request ids taken from headers into logs.
 const maxHeaderID = 128
 
-// requestInfo is what the access log learns from inner layers: the request
-// id it assigned and the route the mux matched.
+// requestInfo is what the access log and the failure log learn from inner
+// layers: the request id assigned, the route the mux matched and the SCIM
+// error answered, if any.
 type requestInfo struct {
 	id    string
 	route string
+	err   *scim.Error
 }
 
 type infoKey struct{}

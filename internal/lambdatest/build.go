@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 )
 
@@ -32,9 +33,16 @@ var Functions = []Function{
 	{Name: "Discovery", Package: "./functions/discovery"},
 }
 
-// FunctionNamed returns the function whose Name or LogicalID is name.
+// Scheduled are the functions EventBridge invokes on a schedule; they
+// answer with JSON of their own rather than an HTTP response.
+var Scheduled = []Function{
+	{Name: "Reconciler", Package: "./functions/reconciler", NeedsTable: true},
+}
+
+// FunctionNamed returns the function, of Functions or Scheduled, whose Name
+// or LogicalID is name.
 func FunctionNamed(name string) (Function, bool) {
-	for _, f := range Functions {
+	for _, f := range slices.Concat(Functions, Scheduled) {
 		if f.Name == name || f.LogicalID() == name {
 			return f, true
 		}

@@ -168,6 +168,21 @@ func Start(ctx context.Context, cfg Config) (*Emulator, error) {
 // function's API Gateway (payload 2.0) response. A function that fails (an
 // error, a panic, an exit) is an error holding the emulator's answer.
 func (e *Emulator) Invoke(ctx context.Context, event []byte) (*events.APIGatewayV2HTTPResponse, error) {
+	body, err := e.InvokeRaw(ctx, event)
+	if err != nil {
+		return nil, err
+	}
+	var out events.APIGatewayV2HTTPResponse
+	if json.Unmarshal(body, &out) != nil || out.StatusCode == 0 {
+		return nil, fmt.Errorf("invoke: the function answered no HTTP response: %s", body)
+	}
+	return &out, nil
+}
+
+// InvokeRaw sends event to the function and returns its answer as it is,
+// as for a scheduled function. A function that fails (an error, a panic, an
+// exit) is an error holding the emulator's answer.
+func (e *Emulator) InvokeRaw(ctx context.Context, event []byte) ([]byte, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, e.url, bytes.NewReader(event))
 	if err != nil {
 		return nil, fmt.Errorf("invoke: %w", err)
@@ -181,13 +196,15 @@ func (e *Emulator) Invoke(ctx context.Context, event []byte) (*events.APIGateway
 	if err != nil {
 		return nil, fmt.Errorf("invoke: read the emulator's answer: %w", err)
 	}
-	var out events.APIGatewayV2HTTPResponse
-	if resp.StatusCode != http.StatusOK || json.Unmarshal(body, &out) != nil || out.StatusCode == 0 {
-		// The emulator answers a failed invocation with 200 and an
-		// {"errorType", "errorMessage"} body, or with a 5xx.
+	// The emulator answers a failed invocation with 200 and an
+	// {"errorType", "errorMessage"} body, or with a 5xx.
+	var failed struct {
+		ErrorType string `json:"errorType"`
+	}
+	if resp.StatusCode != http.StatusOK || (json.Unmarshal(body, &failed) == nil && failed.ErrorType != "") {
 		return nil, fmt.Errorf("invoke: the function failed: emulator answered %d: %s", resp.StatusCode, body)
 	}
-	return &out, nil
+	return body, nil
 }
 
 // initReport is the emulator's log line of an init phase: the time from the

@@ -36,6 +36,11 @@ type Options struct {
 	RefreshInterval time.Duration
 	// Now returns the current time; default time.Now.
 	Now func() time.Time
+	// OnPrevious, if not nil, is called with the request's context each
+	// time a request is accepted with the previous token, so main can
+	// record it for the reconciler. It runs on the request path and must
+	// return quickly.
+	OnPrevious func(context.Context)
 }
 
 // Source checks bearer tokens against the AWSCURRENT and AWSPREVIOUS
@@ -51,6 +56,7 @@ type Source struct {
 	ttl      time.Duration
 	interval time.Duration
 	now      func() time.Time
+	onPrev   func(context.Context)
 
 	// fetching holds the right to fetch and to change the fields below; a
 	// channel rather than a mutex, so a waiting Check honours its context.
@@ -83,6 +89,7 @@ func New(client *secretsmanager.Client, secretID string, logger *slog.Logger, op
 		ttl:      opts.TTL,
 		interval: opts.RefreshInterval,
 		now:      opts.Now,
+		onPrev:   opts.OnPrevious,
 		fetching: make(chan struct{}, 1),
 	}
 	if s.logger == nil {
@@ -106,7 +113,8 @@ func New(client *secretsmanager.Client, secretID string, logger *slog.Logger, op
 // is accepted at once. While cached tokens exist, a failed fetch keeps them
 // in use; an error means no tokens could be fetched at all, and validity is
 // unknown (the HTTP layer answers 503, not 401). Each use of the previous
-// token is logged as a warning, at most once a minute.
+// token is logged as a warning, at most once a minute, and reported to
+// Options.OnPrevious.
 func (s *Source) Check(ctx context.Context, token string) (bool, error) {
 	if token == "" {
 		return false, nil
@@ -125,6 +133,9 @@ func (s *Source) Check(ctx context.Context, token string) (bool, error) {
 	}
 	if previous && !current {
 		s.warnPrevious()
+		if s.onPrev != nil {
+			s.onPrev(ctx)
+		}
 	}
 	return current || previous, nil
 }

@@ -146,7 +146,7 @@ func invoke(ctx context.Context, o options, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer emu.Stop()
-	resp, err := emu.Invoke(ctx, event)
+	body, err := emu.InvokeRaw(ctx, event)
 	if err != nil && !o.verbose {
 		err = fmt.Errorf("%w\n%s", err, emu.Output()) // the output says why
 	}
@@ -156,7 +156,21 @@ func invoke(ctx context.Context, o options, stdout, stderr io.Writer) error {
 	if d, err := emu.InitDuration(); err == nil {
 		fmt.Fprintf(stderr, "%s under aws-lambda-rie: init %.1f ms\n", fn.LogicalID(), float64(d.Microseconds())/1000)
 	}
-	return printResponse(stdout, resp)
+	if slices.Contains(lambdatest.Scheduled, fn) {
+		// A scheduled function's answer is its own JSON (the reconciler's
+		// report); its notices are in its log (-v) unless a topic is set.
+		var indented bytes.Buffer
+		if json.Indent(&indented, body, "", "  ") == nil {
+			body = indented.Bytes()
+		}
+		_, err := fmt.Fprintf(stdout, "%s\n", body)
+		return err
+	}
+	var resp events.APIGatewayV2HTTPResponse
+	if err := json.Unmarshal(body, &resp); err != nil || resp.StatusCode == 0 {
+		return fmt.Errorf("the function answered no HTTP response: %s", body)
+	}
+	return printResponse(stdout, &resp)
 }
 
 // function returns the function named name, or else the one template.yaml
@@ -172,7 +186,7 @@ func function(root, name string, event []byte, stderr io.Writer) (lambdatest.Fun
 	}
 	fn, ok := lambdatest.FunctionNamed(name)
 	if !ok {
-		return fn, fmt.Errorf("unknown function %q: want Users, Groups or Discovery", name)
+		return fn, fmt.Errorf("unknown function %q: want Users, Groups, Discovery or Reconciler", name)
 	}
 	if routeErr == nil && routed != fn {
 		fmt.Fprintf(stderr, "note: template.yaml routes this event to %s, not %s\n", routed.LogicalID(), fn.LogicalID())
@@ -182,6 +196,11 @@ func function(root, name string, event []byte, stderr io.Writer) (lambdatest.Fun
 
 // routedFunction returns the function template.yaml routes event to.
 func routedFunction(root string, event []byte) (lambdatest.Function, error) {
+	// EventBridge's scheduled event invokes the one scheduled function.
+	var scheduled events.CloudWatchEvent
+	if json.Unmarshal(event, &scheduled) == nil && scheduled.DetailType == "Scheduled Event" {
+		return lambdatest.Scheduled[0], nil
+	}
 	var ev events.APIGatewayV2HTTPRequest
 	if err := json.Unmarshal(event, &ev); err != nil {
 		return lambdatest.Function{}, fmt.Errorf("read the event: %w", err)

@@ -1,0 +1,22 @@
+// Command reconciler is the scheduled Lambda function that repairs what
+// failed writes left half-done and notifies the bridge's owner when
+// provisioning fails, stalls or uses the wrong token. EventBridge invokes it
+// on template.yaml's ReconcileSchedule; its result is the run's report.
+package main
+
+import (
+	"context"
+
+	"github.com/aws/aws-lambda-go/events"
+	"github.com/aws/aws-lambda-go/lambda"
+
+	"github.com/scim-bridge/scim-bridge/internal/awsapp"
+	"github.com/scim-bridge/scim-bridge/internal/reconcile"
+)
+
+func main() {
+	run := awsapp.ReconcilerMain()
+	lambda.Start(func(ctx context.Context, _ events.CloudWatchEvent) (reconcile.Report, error) {
+		return run(ctx)
+	})
+}

@@ -1,0 +1,80 @@
+package boltstore
+
+import (
+	"context"
+	"encoding/binary"
+	"fmt"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/scim-bridge/scim-bridge/internal/directory"
+	"github.com/scim-bridge/scim-bridge/internal/reconcile"
+)
+
+// The reconciler's repairs run in their own transactions rather than in
+// shared batches: they are rare, and a failed condition would make a batch
+// run every other writer's function again.
+
+// ReleaseUnique deletes the uniqueness entry u if it names owner; otherwise
+// it fails with directory.ErrVersion.
+func (s *Store) ReleaseUnique(ctx context.Context, u reconcile.Unique, owner string) (err error) {
+	defer wrapf(&err, "release %s %s", noun(u.Kind), u.Key)
+	return s.update(ctx, u.Kind, func(_ *bolt.Tx, kb kindBuckets) error {
+		e := uniqueEntry(u.Key, u.Value)
+		if string(kb.unique.Get(e)) != owner {
+			return fmt.Errorf("no longer names %q: %w", owner, directory.ErrVersion)
+		}
+		return kb.unique.Delete(e)
+	})
+}
+
+// ClaimUnique writes the uniqueness entry u naming record id, if the record
+// is at version and holds u's value (else directory.ErrVersion, or
+// directory.ErrNotFound if it is gone) and no other record's entry is
+// there (else a *directory.ConflictError).
+func (s *Store) ClaimUnique(ctx context.Context, u reconcile.Unique, id string, version int64) (err error) {
+	defer wrapf(&err, "claim %s %s for %q", noun(u.Kind), u.Key, id)
+	return s.update(ctx, u.Kind, func(_ *bolt.Tx, kb kindBuckets) error {
+		rec, err := kb.load(id)
+		if err != nil {
+			return err
+		}
+		if rec.Version != version || rec.Keys.Get(u.Key) != u.Value {
+			return fmt.Errorf("record changed: %w", directory.ErrVersion)
+		}
+		e := uniqueEntry(u.Key, u.Value)
+		switch holder := kb.unique.Get(e); {
+		case holder == nil:
+			return kb.unique.Put(e, []byte(id))
+		case string(holder) != id:
+			return &directory.ConflictError{Kind: u.Kind, Key: u.Key, Value: u.Value}
+		}
+		return nil
+	})
+}
+
+// SetCounter sets kind's total to n if it is expect, else fails with
+// directory.ErrVersion.
+func (s *Store) SetCounter(ctx context.Context, kind directory.Kind, n, expect int64) (err error) {
+	defer wrapf(&err, "set the %s counter", noun(kind))
+	return s.update(ctx, kind, func(tx *bolt.Tx, _ kindBuckets) error {
+		if got := int64(count(tx, kind)); got != expect {
+			return fmt.Errorf("counter is %d, not %d: %w", got, expect, directory.ErrVersion)
+		}
+		return tx.Bucket(bucketCounts).Put([]byte(kind), binary.BigEndian.AppendUint64(nil, uint64(n)))
+	})
+}
+
+// update runs fn in a write transaction of its own, with kind's buckets.
+func (s *Store) update(ctx context.Context, kind directory.Kind, fn func(*bolt.Tx, kindBuckets) error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return s.db.Update(func(tx *bolt.Tx) error {
+		kb, err := bucketsOf(tx, kind)
+		if err != nil {
+			return err
+		}
+		return fn(tx, kb)
+	})
+}

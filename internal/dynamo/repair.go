@@ -1,0 +1,80 @@
+package dynamo
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/scim-bridge/scim-bridge/internal/directory"
+	"github.com/scim-bridge/scim-bridge/internal/reconcile"
+)
+
+// ReleaseUnique deletes the uniqueness item u if it names owner, in one
+// conditional DeleteItem; otherwise it fails with directory.ErrVersion.
+func (s *Store) ReleaseUnique(ctx context.Context, u reconcile.Unique, owner string) (err error) {
+	defer wrap(&err, "release %s %s", u.Kind, u.Key)
+	_, err = s.client.DeleteItem(ctx, &dynamodb.DeleteItemInput{
+		TableName:                 s.table,
+		Key:                       uniqueKey(u.Kind, u.Key, u.Value),
+		ConditionExpression:       aws.String("#id = :id"),
+		ExpressionAttributeNames:  map[string]string{"#id": attrID},
+		ExpressionAttributeValues: map[string]types.AttributeValue{":id": str(owner)},
+	})
+	if _, ok := errors.AsType[*types.ConditionalCheckFailedException](err); ok {
+		return fmt.Errorf("no longer names %q: %w", owner, directory.ErrVersion)
+	}
+	return err
+}
+
+// ClaimUnique writes the uniqueness item u naming record id in one
+// transaction with a check that the record is at version, not being
+// deleted and holds u's value (else directory.ErrVersion, or
+// directory.ErrNotFound if it is gone). An item naming another record is a
+// *directory.ConflictError.
+func (s *Store) ClaimUnique(ctx context.Context, u reconcile.Unique, id string, version int64) (err error) {
+	defer wrap(&err, "claim %s %s for %q", u.Kind, u.Key, id)
+	check := txWrite{
+		TransactWriteItem: types.TransactWriteItem{ConditionCheck: &types.ConditionCheck{
+			TableName:                           s.table,
+			Key:                                 recordKey(u.Kind, id),
+			ConditionExpression:                 aws.String("#v = :v AND attribute_not_exists(#del) AND #k = :value"),
+			ExpressionAttributeNames:            map[string]string{"#v": attrVer, "#del": attrDeleting, "#k": string(u.Key)},
+			ExpressionAttributeValues:           map[string]types.AttributeValue{":v": num(version), ":value": str(u.Value)},
+			ReturnValuesOnConditionCheckFailure: types.ReturnValuesOnConditionCheckFailureAllOld,
+		}},
+		onFail: func(old item) error {
+			if old == nil {
+				return directory.ErrNotFound
+			}
+			return fmt.Errorf("record changed: %w", directory.ErrVersion)
+		},
+	}
+	return s.transact(ctx, []txWrite{check, s.claim(u.Kind, id, u.Key, u.Value)})
+}
+
+// SetCounter sets kind's counter to n if it is expect (a missing counter is
+// 0), in one conditional UpdateItem; otherwise it fails with
+// directory.ErrVersion.
+func (s *Store) SetCounter(ctx context.Context, kind directory.Kind, n, expect int64) (err error) {
+	defer wrap(&err, "set the %s counter", kind)
+	cond := "#n = :e"
+	if expect == 0 {
+		cond = "attribute_not_exists(#n) OR #n = :e"
+	}
+	_, err = s.client.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+		TableName:                 s.table,
+		Key:                       countKey(kind),
+		UpdateExpression:          aws.String("SET #n = :n"),
+		ConditionExpression:       aws.String(cond),
+		ExpressionAttributeNames:  map[string]string{"#n": attrCount},
+		ExpressionAttributeValues: map[string]types.AttributeValue{":n": num(n), ":e": num(expect)},
+	})
+	if _, ok := errors.AsType[*types.ConditionalCheckFailedException](err); ok {
+		return fmt.Errorf("counter is not %d: %w", expect, directory.ErrVersion)
+	}
+	return err
+}

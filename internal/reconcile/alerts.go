@@ -1,0 +1,114 @@
+package reconcile
+
+import (
+	"fmt"
+	"strings"
+	"time"
+)
+
+// stalledNotice says that requests stopped at last, as seen at now.
+func stalledNotice(last, now time.Time) Notice {
+	quiet := span(now.Sub(last))
+	return Notice{
+		Kind:    NoticeStalled,
+		Subject: subject(fmt.Sprintf("scim-bridge: no provisioning requests for %s; Entra's job may be quarantined or stopped", quiet)),
+		Body: fmt.Sprintf(`Entra's provisioning job sent its last request to scim-bridge at %s, %s ago.
+Entra runs a cycle about every 40 minutes, so the job has missed several.
+
+In the Entra admin center, open Enterprise applications, this application, Provisioning:
+  - a status of Quarantine means Entra gave up after repeated failures and now tries once a day;
+    the reason is shown there and in the provisioning logs. Fix it, then restart provisioning.
+  - a stopped job (Provisioning Status Off) must be started again.
+  - a Secret Token that no longer works shows as failing credentials; update it and Test Connection.
+
+A notice follows when requests arrive again.
+`, stamp(last), quiet),
+		Data: mustJSON(struct {
+			LastRequest time.Time `json:"lastRequest"`
+			Silence     string    `json:"silence"`
+		}{last, quiet}),
+	}
+}
+
+// resumedNotice says that requests came back after a stall noticed with
+// the last request at stalled; last is the latest seen since.
+func resumedNotice(stalled, last time.Time) Notice {
+	return Notice{
+		Kind:    NoticeResumed,
+		Subject: subject(fmt.Sprintf("scim-bridge: provisioning requests resumed after a stall since %s", stamp(stalled))),
+		Body: fmt.Sprintf(`Entra's provisioning job is sending requests to scim-bridge again: the latest at %s,
+after none from %s on. Nothing more needs doing unless failure digests follow.
+`, stamp(last), stamp(stalled)),
+		Data: mustJSON(struct {
+			StalledSince time.Time `json:"stalledSince"`
+			LastRequest  time.Time `json:"lastRequest"`
+		}{stalled, last}),
+	}
+}
+
+// credentialsNotice says that n requests carrying a token were rejected,
+// and without were, which carried none.
+func credentialsNotice(n, without int) Notice {
+	var b strings.Builder
+	fmt.Fprintf(&b, `scim-bridge rejected %d requests with 401 Unauthorized although they carried a bearer token:
+the Secret Token in Entra's provisioning settings is wrong or expired (rotated here and not there).
+
+Read the current token with the stack's TokenCommand output
+(aws secretsmanager get-secret-value --secret-id <TokenSecretArn> --query SecretString --output text),
+paste it as the Secret Token in Entra (Enterprise applications, this application, Provisioning,
+Admin Credentials), click Test Connection and save.
+`, n)
+	if without > 0 {
+		fmt.Fprintf(&b, "\n%d more requests came without any token; those are usually not Entra's.\n", without)
+	}
+	return Notice{
+		Kind:    NoticeCredentials,
+		Subject: subject(fmt.Sprintf("scim-bridge: %d requests rejected with 401; Entra's Secret Token is wrong or expired", n)),
+		Body:    b.String(),
+		Data: mustJSON(struct {
+			WithToken    int `json:"withToken"`
+			WithoutToken int `json:"withoutToken"`
+		}{n, without}),
+	}
+}
+
+// previousTokenNotice says that the previous token was still used at last,
+// after a rotation at rotated.
+func previousTokenNotice(rotated, last time.Time) Notice {
+	after := span(last.Sub(rotated))
+	return Notice{
+		Kind:    NoticePreviousToken,
+		Subject: subject(fmt.Sprintf("scim-bridge: Entra still uses the previous Secret Token %s after rotation; update it", after)),
+		Body: fmt.Sprintf(`The bearer token was rotated at %s, and Entra still sent the previous one at %s.
+scim-bridge accepts the previous token only until the next rotation; then Entra's requests will fail with 401.
+
+Paste the current token (the stack's TokenCommand output) as the Secret Token in Entra's provisioning
+settings, click Test Connection and save.
+`, stamp(rotated), stamp(last)),
+		Data: mustJSON(struct {
+			RotatedAt time.Time `json:"rotatedAt"`
+			LastUse   time.Time `json:"lastUse"`
+		}{rotated, last}),
+	}
+}
+
+// purgeNotice reports n users purged (ids lists the first) after being
+// disabled for longer than after.
+func purgeNotice(n int, ids []string, after time.Duration) Notice {
+	days := int(after.Hours() / 24)
+	return Notice{
+		Kind:    NoticePurge,
+		Subject: subject(fmt.Sprintf("scim-bridge: deleted %d %s disabled for more than %d days", n, plural(n, "user", "users"), days)),
+		Body: fmt.Sprintf(`scim-bridge deleted %d users whose active attribute was false and who had not changed for more
+than %d days, with their group memberships (PurgeDisabledAfterDays). Entra no longer manages users it
+disabled on unassignment, so nothing else removes them.
+
+Ids: %s
+`, n, days, strings.Join(ids, ", ")),
+		Data: mustJSON(struct {
+			Count int      `json:"count"`
+			Days  int      `json:"days"`
+			IDs   []string `json:"ids"`
+		}{n, days, ids}),
+	}
+}

@@ -1,0 +1,24 @@
+// Package reconcile is the bridge's scheduled repair and alerting run. One
+// Run checks and repairs the store's invariants over a bounded slice of its
+// items, resuming where the last run stopped, and tells a person, once and
+// clearly, when provisioning fails, stalls or uses the wrong credentials.
+//
+// The invariants, each repaired idempotently:
+//
+//   - every uniqueness item names a live record that holds its key (else it
+//     is deleted);
+//   - every record holds the uniqueness items of its keys (else they are
+//     claimed, unless another live record holds the key: a conflict,
+//     reported and left alone);
+//   - every membership joins a live user and a live group (else it is
+//     deleted);
+//   - a kind's counter equals its number of records (checked only when one
+//     run covered the whole store);
+//   - a record whose delete was interrupted is deleted.
+//
+// The notices, published through a Notifier: a digest of the failures the
+// handler recorded since the last run, grouped by cause and quiet about a
+// cause already sent unless it grew tenfold; a stall of Entra's traffic and
+// its recovery; a burst of 401s; the previous token still in use a day
+// after rotation; and users purged after being disabled for long.
+package reconcile
