@@ -3,6 +3,7 @@ package dynamo
 import (
 	"context"
 	"fmt"
+	"math/rand/v2"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
@@ -79,11 +80,11 @@ func (e *heldError) Error() string {
 	return fmt.Sprintf("%s %s %q is held by record %q, not by this one", e.kind, e.key, e.value, e.holder)
 }
 
-// count adds delta to the kind's counter.
+// count adds delta to one shard of the kind's counter.
 func (s *Store) count(kind directory.Kind, delta int64) txWrite {
 	return txWrite{TransactWriteItem: types.TransactWriteItem{Update: &types.Update{
 		TableName:                 s.table,
-		Key:                       countKey(kind),
+		Key:                       countKey(kind, rand.IntN(counterShards)),
 		UpdateExpression:          aws.String("ADD #n :d"),
 		ExpressionAttributeNames:  map[string]string{"#n": attrCount},
 		ExpressionAttributeValues: map[string]types.AttributeValue{":d": num(delta)},

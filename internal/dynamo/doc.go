@@ -12,7 +12,7 @@
 //	                              GPK = GROUP#<gid>, GSK = <uid> for the
 //	                              members index
 //	UNIQUE#<kind>#<key>#<value>   #UNIQUE   a unique key's owner: id
-//	COUNT#<kind>   #COUNT         the kind's total: n
+//	COUNT#<kind>   #COUNT#<nn>    one of 16 shards of the kind's total: n
 //	FAILURE#<day>  <time>#<rand>  a failed request, for the reconciler's
 //	                              digest (expiresAt: TTL)
 //	SEEN#<what>    #SEEN          when a request (or the previous token)

@@ -73,7 +73,16 @@ func uniqueKey(kind directory.Kind, k directory.Key, value string) item {
 	return key("UNIQUE#"+string(kind)+"#"+string(k)+"#"+value, skUnique)
 }
 
-func countKey(kind directory.Kind) item { return key("COUNT#"+string(kind), skCount) }
+// counterShards spreads a kind's count over several items: every create and
+// delete adds to one chosen at random, so Entra's parallel creates do not all
+// contend for one item (concurrent transactions on an item conflict).
+const counterShards = 16
+
+func countPK(kind directory.Kind) string { return "COUNT#" + string(kind) }
+
+func countKey(kind directory.Kind, shard int) item {
+	return key(countPK(kind), fmt.Sprintf("%s#%02d", skCount, shard))
+}
 
 // memberItem is the membership of user uid in group gid: in the user's
 // partition, and indexed by group in the members index.

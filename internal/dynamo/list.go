@@ -46,14 +46,35 @@ func (s *Store) List(ctx context.Context, kind directory.Kind, opts directory.Li
 }
 
 func (s *Store) total(ctx context.Context, kind directory.Kind) (int, error) {
-	out, err := s.client.GetItem(ctx, &dynamodb.GetItemInput{
-		TableName: s.table, Key: countKey(kind), ConsistentRead: aws.Bool(true),
+	n, err := s.sumCounter(ctx, kind)
+	return max(int(n), 0), err
+}
+
+// sumCounter adds up the shards of a kind's counter: one Query, as the
+// shards share a partition.
+func (s *Store) sumCounter(ctx context.Context, kind directory.Kind) (int64, error) {
+	out, err := s.client.Query(ctx, &dynamodb.QueryInput{
+		TableName:                 s.table,
+		KeyConditionExpression:    aws.String("#pk = :pk"),
+		ExpressionAttributeNames:  map[string]string{"#pk": attrPK},
+		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": str(countPK(kind))},
+		ConsistentRead:            aws.Bool(true),
 	})
-	if err != nil || out.Item == nil {
+	if err != nil {
 		return 0, err
 	}
-	n, err := getN(out.Item, attrCount)
-	return max(int(n), 0), err
+	var sum int64
+	for _, it := range out.Items {
+		if _, ok := it[attrCount].(*types.AttributeValueMemberN); !ok {
+			continue
+		}
+		n, err := getN(it, attrCount)
+		if err != nil {
+			return 0, err
+		}
+		sum += n
+	}
+	return sum, nil
 }
 
 // listIDs returns the ids of count records from position start (1-based) of

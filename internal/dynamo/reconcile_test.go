@@ -73,9 +73,23 @@ func (b breaker) PutMember(t *testing.T, gid, uid string) {
 	}
 }
 
+// SetCounter makes the kind's counter (all its shards) add up to n.
 func (b breaker) SetCounter(t *testing.T, kind directory.Kind, n int64) {
-	_, err := b.client.PutItem(t.Context(), &dynamodb.PutItemInput{TableName: b.table, Item: map[string]types.AttributeValue{
-		"PK": s("COUNT#" + string(kind)), "SK": s("#COUNT"), "n": &types.AttributeValueMemberN{Value: strconv.FormatInt(n, 10)},
+	shards, err := b.client.Query(t.Context(), &dynamodb.QueryInput{
+		TableName:                 b.table,
+		KeyConditionExpression:    aws.String("PK = :pk"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": s("COUNT#" + string(kind))},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, it := range shards.Items {
+		if _, err := b.client.DeleteItem(t.Context(), &dynamodb.DeleteItemInput{TableName: b.table, Key: map[string]types.AttributeValue{"PK": it["PK"], "SK": it["SK"]}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, err = b.client.PutItem(t.Context(), &dynamodb.PutItemInput{TableName: b.table, Item: map[string]types.AttributeValue{
+		"PK": s("COUNT#" + string(kind)), "SK": s("#COUNT#00"), "n": &types.AttributeValueMemberN{Value: strconv.FormatInt(n, 10)},
 	}})
 	if err != nil {
 		t.Fatal(err)
@@ -126,8 +140,8 @@ func BenchmarkReconcile(b *testing.B) {
 		put(map[string]types.AttributeValue{"PK": s("UNIQUE#User#userName#" + u.Keys.UserName), "SK": s("#UNIQUE"), "id": s(u.ID)})
 		put(map[string]types.AttributeValue{"PK": s("UNIQUE#User#externalId#" + u.Keys.ExternalID), "SK": s("#UNIQUE"), "id": s(u.ID)})
 	}
-	put(map[string]types.AttributeValue{"PK": s("COUNT#User"), "SK": s("#COUNT"), "n": &types.AttributeValueMemberN{Value: "1000"}})
-	put(map[string]types.AttributeValue{"PK": s("COUNT#Group"), "SK": s("#COUNT"), "n": &types.AttributeValueMemberN{Value: "10"}})
+	put(map[string]types.AttributeValue{"PK": s("COUNT#User"), "SK": s("#COUNT#00"), "n": &types.AttributeValueMemberN{Value: "1000"}})
+	put(map[string]types.AttributeValue{"PK": s("COUNT#Group"), "SK": s("#COUNT#00"), "n": &types.AttributeValueMemberN{Value: "10"}})
 	for i := 0; i < len(puts); i += 25 {
 		if _, err := client.BatchWriteItem(ctx, &dynamodb.BatchWriteItemInput{
 			RequestItems: map[string][]types.WriteRequest{table: puts[i:min(i+25, len(puts))]},

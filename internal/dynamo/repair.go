@@ -61,20 +61,21 @@ func (s *Store) ClaimUnique(ctx context.Context, u reconcile.Unique, id string, 
 // directory.ErrVersion.
 func (s *Store) SetCounter(ctx context.Context, kind directory.Kind, n, expect int64) (err error) {
 	defer wrap(&err, "set the %s counter", kind)
-	cond := "#n = :e"
-	if expect == 0 {
-		cond = "attribute_not_exists(#n) OR #n = :e"
+	sum, err := s.sumCounter(ctx, kind)
+	if err != nil {
+		return err
 	}
+	if sum != expect {
+		return fmt.Errorf("counter is %d, not %d: %w", sum, expect, directory.ErrVersion)
+	}
+	// Adding the difference to one shard, rather than setting a value,
+	// keeps every concurrent create's and delete's own addition.
 	_, err = s.client.UpdateItem(ctx, &dynamodb.UpdateItemInput{
 		TableName:                 s.table,
-		Key:                       countKey(kind),
-		UpdateExpression:          aws.String("SET #n = :n"),
-		ConditionExpression:       aws.String(cond),
+		Key:                       countKey(kind, 0),
+		UpdateExpression:          aws.String("ADD #n :d"),
 		ExpressionAttributeNames:  map[string]string{"#n": attrCount},
-		ExpressionAttributeValues: map[string]types.AttributeValue{":n": num(n), ":e": num(expect)},
+		ExpressionAttributeValues: map[string]types.AttributeValue{":d": num(n - expect)},
 	})
-	if _, ok := errors.AsType[*types.ConditionalCheckFailedException](err); ok {
-		return fmt.Errorf("counter is not %d: %w", expect, directory.ErrVersion)
-	}
 	return err
 }

@@ -9,7 +9,6 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/scim-bridge/scim-bridge/internal/directory"
 	"github.com/scim-bridge/scim-bridge/internal/reconcile"
@@ -155,14 +154,5 @@ func (s *Store) Owners(ctx context.Context, keys []reconcile.Unique) (out map[re
 // Counter returns kind's counter as stored, negative if it drifted so.
 func (s *Store) Counter(ctx context.Context, kind directory.Kind) (n int64, err error) {
 	defer wrap(&err, "read the %s counter", kind)
-	out, err := s.client.GetItem(ctx, &dynamodb.GetItemInput{
-		TableName: s.table, Key: countKey(kind), ConsistentRead: aws.Bool(true),
-	})
-	if err != nil || out.Item == nil {
-		return 0, err
-	}
-	if _, ok := out.Item[attrCount].(*types.AttributeValueMemberN); !ok {
-		return 0, nil
-	}
-	return getN(out.Item, attrCount)
+	return s.sumCounter(ctx, kind)
 }
