@@ -1,4 +1,4 @@
-"""moto_server with item-level transaction rollback.
+"""moto_server with item-level transaction rollback and partition-sized queries.
 
 moto 5 makes TransactWriteItems undoable by deep-copying every table the
 transaction touches, once per item of the transaction: a 100-item
@@ -9,12 +9,19 @@ backup: it snapshots the items the transaction names before it runs and
 puts them back if it fails. moto derives secondary indexes from the items,
 so restoring the items restores everything.
 
+It also makes a base-table Query read only the queried partition, and an
+index Query skip a sort of the whole table it does not need: moto 5 scans
+and sorts every item for each Query, which makes a provisioning cycle
+quadratic in the directory's size.
+
 Usage is moto_server's: python3 moto_server.py -H 127.0.0.1 -p 5000
 """
 import copy
 import sys
+import threading
 
 import moto.dynamodb.models as models
+import moto.dynamodb.models.table as table_models
 from moto.dynamodb.exceptions import (
     MockValidationException,
     MultipleTransactionsException,
@@ -75,6 +82,55 @@ def transact_write_items(self, transact_items):
 
 models.copy = _NoTableCopy()
 models.DynamoDBBackend.transact_write_items = transact_write_items
+
+
+# Base-table queries: moto 5 scans and sorts every item of the table for
+# each Query, even when the key condition names one partition. Restrict
+# all_items to the queried partition for the duration of such a query.
+
+_partition = threading.local()
+_all_items = table_models.Table.all_items
+_query = table_models.Table.query
+
+
+def _all_items_of_partition(self):
+    if getattr(_partition, "unsorted", None) is self:
+        # An index query sorts what it finds by the index's keys itself.
+        out = []
+        for hash_set in self.items.values():
+            if self.range_key_attr:
+                out.extend(hash_set.values())
+            else:
+                out.append(hash_set)
+        return out
+    if getattr(_partition, "table", None) is not self:
+        return _all_items(self)
+    part = self.items.get(_partition.key)
+    if part is None:
+        return []
+    items = list(part.values()) if self.range_key_attr else [part]
+    return sorted(items, key=lambda x: (x.hash_key, x.range_key) if x.range_key else x.hash_key)
+
+
+def _query_partition(self, hash_key, *args, **kwargs):
+    index_name = kwargs.get("index_name", args[6] if len(args) > 6 else None)
+    if index_name:
+        _partition.unsorted = self
+        try:
+            return _query(self, hash_key, *args, **kwargs)
+        finally:
+            _partition.unsorted = None
+    if hash_key is None:
+        return _query(self, hash_key, *args, **kwargs)
+    _partition.table, _partition.key = self, hash_key
+    try:
+        return _query(self, hash_key, *args, **kwargs)
+    finally:
+        _partition.table = _partition.key = None
+
+
+table_models.Table.all_items = _all_items_of_partition
+table_models.Table.query = _query_partition
 
 if __name__ == "__main__":
     sys.exit(main())

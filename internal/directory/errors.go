@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 
 	"github.com/scim-bridge/scim-bridge/internal/scim"
 )
@@ -36,8 +37,23 @@ func preconditionFailed(rt *scim.ResourceType, id string) error {
 	return scim.Errorf(http.StatusPreconditionFailed, "", "%s %q has changed: If-Match does not hold", rt.Name, id)
 }
 
+// maxNamedMembers bounds the unknown members an error names, so that a
+// hostile PATCH of 100,000 made-up ids is not echoed back whole.
+const maxNamedMembers = 10
+
 func missingMembers(ids []string) error {
-	return scim.BadRequest(scim.InvalidValue, "members must be existing users; unknown: %v", ids)
+	named := make([]string, 0, maxNamedMembers)
+	for _, id := range ids[:min(len(ids), maxNamedMembers)] {
+		if len(id) > 64 {
+			id = strings.ToValidUTF8(id[:64], "") + "…"
+		}
+		named = append(named, id)
+	}
+	more := ""
+	if n := len(ids) - len(named); n > 0 {
+		more = fmt.Sprintf(" and %d more", n)
+	}
+	return scim.BadRequest(scim.InvalidValue, "members must be existing users; unknown: %v%s", named, more)
 }
 
 func busy(rt *scim.ResourceType, id string) error {

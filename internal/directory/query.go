@@ -66,14 +66,15 @@ func (s *Service) Query(ctx context.Context, rt *scim.ResourceType, q Query) (*P
 	walkGroups := kind == KindUser && mentions(q.Filter, "groups")
 	withMembers := q.WithMembers || mentions(q.Filter, "members")
 	var matched []*Resource
+	exact := exactIndex(rt, q.Filter)
 	keep := func(rec *Record) error {
 		r, err := s.load(ctx, rt, rec, withMembers)
 		if err != nil {
 			return err
 		}
-		if filter.Match(rt, q.Filter, r.Attrs) {
+		if exact || filter.Match(rt, q.Filter, r.Attrs()) {
 			if !q.WithMembers {
-				delete(r.Attrs, "members")
+				r.dropMembers()
 			}
 			matched = append(matched, r)
 		}
@@ -134,6 +135,9 @@ func (s *Service) candidates(ctx context.Context, rt *scim.ResourceType, f filte
 		key, value, ok := indexFor(rt, c)
 		if !ok {
 			continue
+		}
+		if !storable(value) {
+			return nil, true, nil // no record holds it
 		}
 		if key == "id" {
 			rec, err := s.store.Get(ctx, kind, value)
@@ -200,6 +204,16 @@ func indexFor(rt *scim.ResourceType, c filter.Expr) (Key, string, bool) {
 		}
 	}
 	return "", "", false
+}
+
+// exactIndex reports whether an index answers f exactly, so that the
+// records it finds need not be decoded to be matched: f is one equality on
+// id, externalId, userName or a group's displayName, whose index holds a
+// record only when the filter matches it (folded where the filter folds).
+// The email index is not exact: it holds only a user's first work email.
+func exactIndex(rt *scim.ResourceType, f filter.Expr) bool {
+	key, _, ok := indexFor(rt, f)
+	return ok && key != KeyEmail
 }
 
 // conjuncts flattens the top-level "and"s of f.

@@ -4,6 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/rand/v2"
+	"slices"
+	"time"
 
 	"github.com/scim-bridge/scim-bridge/internal/scim"
 	"github.com/scim-bridge/scim-bridge/internal/scim/patch"
@@ -69,12 +72,20 @@ func (s *Service) takeMembers(ctx context.Context, rt *scim.ResourceType, attrs 
 }
 
 func (s *Service) checkUsers(ctx context.Context, ids []string) error {
-	if len(ids) == 0 {
-		return nil
+	var missing, stored []string
+	for _, id := range ids {
+		if storable(id) {
+			stored = append(stored, id)
+		} else {
+			missing = append(missing, id)
+		}
 	}
-	missing, err := s.store.MissingUsers(ctx, ids)
-	if err != nil {
-		return fmt.Errorf("directory: check members: %w", err)
+	if len(stored) > 0 {
+		m, err := s.store.MissingUsers(ctx, stored)
+		if err != nil {
+			return fmt.Errorf("directory: check members: %w", err)
+		}
+		missing = append(missing, m...)
 	}
 	if len(missing) > 0 {
 		return missingMembers(missing)
@@ -118,6 +129,13 @@ type change func(attrs map[string]any) (map[string]any, patch.Members, error)
 func (s *Service) update(ctx context.Context, rt *scim.ResourceType, id, ifMatch string, withMembers bool, apply change) (*Resource, error) {
 	kind := kindOf(rt)
 	for attempt := 0; attempt < maxAttempts; attempt++ {
+		if attempt > 0 {
+			// Spread the re-reads of writers that lost the same race, so
+			// they do not collide again.
+			if err := backoff(ctx, attempt); err != nil {
+				return nil, err
+			}
+		}
 		cur, err := s.store.Get(ctx, kind, id)
 		if err != nil {
 			return nil, wrap("read", rt, id, scimError(rt, id, nil, err))
@@ -179,7 +197,8 @@ func (s *Service) update(ctx context.Context, rt *scim.ResourceType, id, ifMatch
 // applyMembers writes a group's member changes as membership items, never
 // rewriting the member list: only a full replace reads the current members.
 func (s *Service) applyMembers(ctx context.Context, groupID string, m patch.Members) (bool, error) {
-	add, remove := m.Add, m.Remove
+	// An id no store can hold is no member: removing it is a no-op.
+	add, remove := m.Add, slices.DeleteFunc(slices.Clone(m.Remove), func(id string) bool { return !storable(id) })
 	if m.Replace {
 		cur, err := s.store.Members(ctx, groupID)
 		if err != nil {
@@ -232,4 +251,16 @@ func (s *Service) Delete(ctx context.Context, rt *scim.ResourceType, id string, 
 		return wrap("delete", rt, id, scimError(rt, id, nil, err))
 	}
 	return nil
+}
+
+// backoff waits a random time below attempt × 10 ms, or until ctx ends.
+func backoff(ctx context.Context, attempt int) error {
+	t := time.NewTimer(rand.N(time.Duration(attempt) * 10 * time.Millisecond))
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
 }

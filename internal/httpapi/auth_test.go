@@ -66,7 +66,7 @@ func TestBearerScheme(t *testing.T) {
 // TokenSource fails closed.
 func TestNilTokensRejectEverything(t *testing.T) {
 	h := httpapi.New(newService(t), httpapi.Config{})
-	e := &env{t: t, h: h, log: &syncBuffer{}}
+	e := &env{t: t, h: h, log: &syncBuffer{}, token: testToken}
 	if res := e.do("GET", "/scim/v2/Users", ""); res.status != http.StatusUnauthorized {
 		t.Errorf("status %d, want 401", res.status)
 	}

@@ -59,6 +59,11 @@ func TestEntraFlows(t *testing.T) {
 // replay plays one flow file against a handler over a fresh store from
 // newStore, comparing every answer with the recorded one.
 func replay(t *testing.T, file string, newStore func(testing.TB) directory.Store) {
+	replayOn(t, file, newEnvWith(t, newServiceOn(newStore(t)), httpapi.Config{}))
+}
+
+// replayOn plays one flow file through e, whose directory must be empty.
+func replayOn(t *testing.T, file string, e *env) {
 	raw, err := os.ReadFile(file)
 	if err != nil {
 		t.Fatal(err)
@@ -67,7 +72,6 @@ func replay(t *testing.T, file string, newStore func(testing.TB) directory.Store
 	if err := json.Unmarshal(raw, &f); err != nil {
 		t.Fatalf("%s: %v", file, err)
 	}
-	e := newEnvWith(t, newServiceOn(newStore(t)), httpapi.Config{})
 	ids := newIDNames()
 	for i := range f.Steps {
 		s := &f.Steps[i]

@@ -21,11 +21,13 @@ import (
 
 const testToken = "test-token-0123456789"
 
-// env is a handler under test, with its log.
+// env is a handler under test, with its log and the bearer token its
+// requests carry.
 type env struct {
-	t   testing.TB
-	h   http.Handler
-	log *syncBuffer
+	t     testing.TB
+	h     http.Handler
+	log   *syncBuffer
+	token string
 }
 
 // newEnv returns an env over the real service on a fresh embedded store.
@@ -78,7 +80,7 @@ func newServiceOn(store directory.Store) *directory.Service {
 // newEnvWith returns an env over svc; cfg gets the test token and a JSON
 // logger into env.log unless it has its own.
 func newEnvWith(t testing.TB, svc *directory.Service, cfg httpapi.Config) *env {
-	e := &env{t: t, log: &syncBuffer{}}
+	e := &env{t: t, log: &syncBuffer{}, token: testToken}
 	if cfg.Tokens == nil {
 		cfg.Tokens = httpapi.StaticTokens(testToken)
 	}
@@ -97,7 +99,7 @@ type response struct {
 	body   map[string]any
 }
 
-// do sends a request with the test token and, when there is a body, the
+// do sends a request with e's token and, when there is a body, the
 // SCIM content type. headers are name/value pairs that override those; an
 // empty value removes the header.
 func (e *env) do(method, target, body string, headers ...string) response {
@@ -107,7 +109,7 @@ func (e *env) do(method, target, body string, headers ...string) response {
 		rd = strings.NewReader(body)
 	}
 	req := httptest.NewRequest(method, target, rd)
-	req.Header.Set("Authorization", "Bearer "+testToken)
+	req.Header.Set("Authorization", "Bearer "+e.token)
 	if body != "" {
 		req.Header.Set("Content-Type", "application/scim+json")
 	}

@@ -3,8 +3,7 @@ package scim
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
-	"io"
+	"net/http"
 	"unicode/utf8"
 )
 
@@ -14,37 +13,84 @@ import (
 // body costs.
 const MaxDepth = 32
 
+// MaxElements bounds the array elements and object members of a request
+// body, counted before decoding: decoded, each costs a hundred bytes or more
+// (an email of 4 bytes on the wire becomes a map), so a 1 MiB body of tiny
+// elements would otherwise cost over 100 MiB. The largest legitimate body,
+// a PATCH naming patch.MaxMembers members as {"$ref":null,"value":id},
+// has about 30,000.
+const MaxElements = 50_000
+
 // DecodeObject decodes a request body holding exactly one JSON object, with
 // numbers as json.Number. what names the body in error details ("the PATCH
 // body"). Returns a 400 *Error (invalidSyntax) for invalid UTF-8, nesting
-// past MaxDepth, malformed JSON, another JSON value or trailing data.
+// past MaxDepth, malformed JSON, another JSON value or trailing data, and a
+// 413 *Error (tooMany) for more than MaxElements elements and members.
 func DecodeObject(b []byte, what string) (map[string]any, error) {
 	if !utf8.Valid(b) {
 		return nil, BadRequest(InvalidSyntax, "%s is not valid UTF-8", what)
 	}
-	if depth(b) > MaxDepth {
+	deepest, elements, members := shape(b)
+	if deepest > MaxDepth {
 		return nil, BadRequest(InvalidSyntax, "%s nests deeper than %d levels", what, MaxDepth)
 	}
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.UseNumber()
-	var v any
-	if err := dec.Decode(&v); err != nil {
-		return nil, BadRequest(InvalidSyntax, "%s is not valid JSON: %v", what, err)
+	if elements > MaxElements {
+		return nil, Errorf(http.StatusRequestEntityTooLarge, TooMany, "%s has more than %d array elements and object members; send less in each request", what, MaxElements)
+	}
+	v, err := parseJSON(b)
+	if err != nil {
+		return nil, invalidJSON(b, what)
 	}
 	obj, ok := v.(map[string]any)
 	if !ok {
 		return nil, BadRequest(InvalidSyntax, "%s must be a JSON object, not %s", what, DescribeJSON(v))
 	}
-	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return nil, BadRequest(InvalidSyntax, "%s has data after its JSON object", what)
+	// The decoder keeps the last of members with one name; which one
+	// counts differs between parsers, so a body that has them is refused.
+	if countMembers(obj) != members {
+		return nil, BadRequest(InvalidSyntax, "%s has an object with two members of the same name", what)
 	}
 	return obj, nil
 }
 
-// depth returns the deepest nesting of arrays and objects in the JSON text b,
-// skipping strings; b need not be valid JSON.
-func depth(b []byte) int {
-	d, deepest := 0, 0
+// invalidJSON returns the 400 *Error of a body that is not one valid JSON
+// value, in encoding/json's words, which say where it goes wrong.
+func invalidJSON(b []byte, what string) error {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return BadRequest(InvalidSyntax, "%s is not valid JSON: %v", what, err)
+	}
+	if _, ok := v.(map[string]any); !ok {
+		return BadRequest(InvalidSyntax, "%s must be a JSON object, not %s", what, DescribeJSON(v))
+	}
+	return BadRequest(InvalidSyntax, "%s has data after its JSON object", what)
+}
+
+// countMembers returns the number of object members in the decoded value v.
+func countMembers(v any) int {
+	n := 0
+	switch v := v.(type) {
+	case map[string]any:
+		n = len(v)
+		for _, e := range v {
+			n += countMembers(e)
+		}
+	case []any:
+		for _, e := range v {
+			n += countMembers(e)
+		}
+	}
+	return n
+}
+
+// shape returns the deepest nesting of arrays and objects in the JSON text b,
+// about how many elements and members they hold (one per container and per
+// comma), and how many object members (one per colon), skipping strings; b
+// need not be valid JSON.
+func shape(b []byte) (deepest, elements, members int) {
+	d := 0
 	inString, escaped := false, false
 	for _, c := range b {
 		switch {
@@ -62,9 +108,14 @@ func depth(b []byte) int {
 		case c == '{' || c == '[':
 			d++
 			deepest = max(deepest, d)
+			elements++
 		case c == '}' || c == ']':
 			d--
+		case c == ',':
+			elements++
+		case c == ':':
+			members++
 		}
 	}
-	return deepest
+	return deepest, elements, members
 }

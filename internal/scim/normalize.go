@@ -18,21 +18,46 @@ import (
 // Keys may be plain ("displayName"), dotted ("name.givenName"),
 // URN-qualified ("urn:…:enterprise:2.0:User:department") or a schema URN
 // holding an object. Returns a 400 *Error (invalidValue) for an unknown
-// attribute or a value of the wrong type.
+// attribute, a value of the wrong type, or an attribute given twice under
+// different keys ("userName" and "USERNAME", "name" and "name.givenName"),
+// of which either could otherwise win.
 func (rt *ResourceType) Normalize(body map[string]any) (map[string]any, error) {
 	out := make(map[string]any, len(body))
+	seen := map[string]string{}
 	for k, v := range body {
 		if strings.EqualFold(k, "schemas") {
 			continue
 		}
-		if err := rt.setKey(out, "", k, v); err != nil {
+		if err := rt.setKey(out, seen, "", k, v); err != nil {
 			return nil, err
 		}
 	}
 	return out, nil
 }
 
-func (rt *ResourceType) setKey(out map[string]any, schema, key string, v any) error {
+// once records in seen that key sets the attribute at ref, and returns a
+// 400 *Error if another key set it, or its parent or a sub-attribute of it.
+func once(seen map[string]string, ref Ref, key string) error {
+	whole := ref.Schema + "\x00" + strings.ToLower(ref.Name)
+	id, other := whole, whole+"\x00"
+	if ref.SubName != "" {
+		id, other = whole+"\x00"+strings.ToLower(ref.SubName), whole
+	}
+	prev, dup := seen[id]
+	if !dup {
+		prev, dup = seen[other]
+	}
+	if dup {
+		return BadRequest(InvalidValue, "attribute %q is given twice, as %q and %q", key, prev, key)
+	}
+	seen[id] = key
+	if ref.SubName != "" {
+		seen[whole+"\x00"] = key // a parent given later collides with it
+	}
+	return nil
+}
+
+func (rt *ResourceType) setKey(out map[string]any, seen map[string]string, schema, key string, v any) error {
 	p, ok := ParseAttrPath(key)
 	if schema != "" && ok && p.URN == "" {
 		p.URN = schema
@@ -53,11 +78,14 @@ func (rt *ResourceType) setKey(out map[string]any, schema, key string, v any) er
 			return BadRequest(InvalidValue, "%q must hold an object of that schema's attributes", key)
 		}
 		for k2, v2 := range obj {
-			if err := rt.setKey(out, ref.Schema, k2, v2); err != nil {
+			if err := rt.setKey(out, seen, ref.Schema, k2, v2); err != nil {
 				return err
 			}
 		}
 		return nil
+	}
+	if err := once(seen, ref, key); err != nil {
+		return err
 	}
 	return Set(out, ref, v)
 }

@@ -2,6 +2,7 @@ package filter
 
 import (
 	"strings"
+	"unicode/utf8"
 
 	"github.com/scim-bridge/scim-bridge/internal/scim"
 )
@@ -25,6 +26,9 @@ var operators = [...]string{"eq", "ne", "co", "sw", "ew", "gt", "ge", "lt", "le"
 func Parse(s string) (Expr, error) {
 	if len(s) > maxLen {
 		return nil, scim.BadRequest(scim.InvalidFilter, "filter too long: %d bytes, the limit is %d", len(s), maxLen)
+	}
+	if !utf8.ValidString(s) {
+		return nil, scim.BadRequest(scim.InvalidFilter, "the filter is not valid UTF-8")
 	}
 	p := &scanner{s: s, plusIsSpace: true, what: "filter", scimType: scim.InvalidFilter}
 	e, err := p.or(false)

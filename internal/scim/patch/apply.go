@@ -2,6 +2,7 @@ package patch
 
 import (
 	"maps"
+	"net/http"
 	"slices"
 	"strings"
 
@@ -34,7 +35,8 @@ import (
 // attribute; invalidValue for a value of the wrong type; invalidFilter for an
 // invalid filter or a members filter other than value equality; noTarget when
 // a filter matches no element and cannot describe a new one. Returns a 413
-// *scim.Error (tooMany) for more than MaxMembers member ids.
+// *scim.Error (tooMany) for more than MaxMembers member ids, or for
+// operations that take more than 100,000 comparisons of values.
 func Apply(rt *scim.ResourceType, res map[string]any, ops []Op) (Members, error) {
 	a := applier{rt: rt, res: clone(res).(map[string]any)}
 	for i, op := range ops {
@@ -53,6 +55,23 @@ type applier struct {
 	rt      *scim.ResourceType
 	res     map[string]any
 	members memberSet
+	work    int
+}
+
+// maxWork bounds the element comparisons and filter matches one PATCH may
+// cost. Adding n elements to a list of m compares up to n×m, so without a
+// bound a 400 KB PATCH adding 50,000 distinct emails runs for minutes;
+// Entra's PATCHes cost a few dozen.
+const maxWork = 100_000
+
+// spend counts n comparisons. Returns a 413 *scim.Error (tooMany) past
+// maxWork.
+func (a *applier) spend(n int) error {
+	if a.work += n; a.work > maxWork {
+		return scim.Errorf(http.StatusRequestEntityTooLarge, scim.TooMany,
+			"the PATCH takes more than %d comparisons of values to apply; send fewer values in each request", maxWork)
+	}
+	return nil
 }
 
 func (a *applier) apply(op Op) error {

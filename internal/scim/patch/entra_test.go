@@ -186,6 +186,8 @@ func TestApplyManager(t *testing.T) {
 		{name: "null removes", before: withManager, body: body(`{"op":"Replace","path":"manager","value":null}`), after: alice},
 		{name: "empty string removes", before: withManager, body: body(`{"op":"Replace","path":"manager","value":""}`), after: alice},
 		{name: "remove operation", before: withManager, body: body(`{"op":"Remove","path":"` + ext + `:manager"}`), after: alice},
+		{name: "remove naming the manager with a filter", before: withManager, body: body(`{"op":"Remove","path":"` + ext + `:manager[value eq \"m-1\"]"}`), after: alice},
+		{name: "remove naming another manager keeps this one", before: withManager, body: body(`{"op":"Remove","path":"manager[value eq \"m-9\"]"}`), after: withManager},
 		{
 			name:  "removing the last extension attribute removes the extension",
 			body:  body(`{"op":"remove","path":"`+ext+`:department"}`, `{"op":"remove","path":"`+ext+`:employeeNumber"}`),

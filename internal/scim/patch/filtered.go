@@ -16,6 +16,9 @@ import (
 // element that does not exist yet. remove removes the matching elements, or
 // only their sub-attribute; a null or "" value clears the same way.
 func (a *applier) filtered(kind string, p *filter.Path, ref scim.Ref, v any, explicit bool) error {
+	if ref.Attr != nil && !ref.Attr.MultiValued && ref.Attr.Type == scim.Complex && ref.SubName == "" && kind == opRemove {
+		return a.removeIfMatches(p, ref)
+	}
 	if ref.Attr == nil || !ref.Attr.MultiValued || ref.SubName != "" {
 		return scim.BadRequest(scim.InvalidPath, "%q is not multi-valued: a filter selects elements of multi-valued attributes", p.Attr.String())
 	}
@@ -45,6 +48,9 @@ func (a *applier) filtered(kind string, p *filter.Path, ref scim.Ref, v any, exp
 		}
 	}
 	list := a.list(ref)
+	if err := a.spend(len(list)); err != nil {
+		return err
+	}
 	matched := make([]bool, len(list), len(list)+1)
 	found := false
 	for i, e := range list {
@@ -159,4 +165,26 @@ func subName(attr *scim.Attribute, p scim.AttrPath) (string, bool) {
 		return "", false
 	}
 	return s.Name, true
+}
+
+// removeIfMatches removes a singular complex attribute (or its
+// sub-attribute) when its value matches the path's filter, and does nothing
+// otherwise: Entra has been seen removing a manager with
+// manager[value eq "<id>"], which names the manager it believes is set.
+func (a *applier) removeIfMatches(p *filter.Path, ref scim.Ref) error {
+	if err := filter.Check(a.rt, &filter.ValuePath{Attr: p.Attr, Filter: p.Filter}); err != nil {
+		return err
+	}
+	cur, _ := scim.Container(a.res, ref.Schema, false)[ref.Name].(map[string]any)
+	if cur == nil || !filter.MatchElement(a.rt, ref, p.Filter, cur) {
+		return nil
+	}
+	target := ref
+	if p.Sub != "" {
+		if target.Sub = ref.Attr.Sub(p.Sub); target.Sub == nil {
+			return scim.BadRequest(scim.InvalidPath, "unknown sub-attribute %q of %q", p.Sub, ref.Name)
+		}
+		target.SubName = target.Sub.Name
+	}
+	return scim.Set(a.res, target, nil)
 }

@@ -3,7 +3,6 @@ package patch
 import (
 	"encoding/json"
 	"reflect"
-	"slices"
 
 	"github.com/scim-bridge/scim-bridge/internal/scim"
 )
@@ -24,25 +23,44 @@ func (a *applier) multi(kind string, ref scim.Ref, v any) error {
 		if v == nil {
 			list = nil
 		}
-		list = slices.DeleteFunc(list, func(e any) bool {
-			for _, g := range elems {
-				if sameElement(ref.Attr, g, e) {
-					return true
-				}
+		byValue := indexValues(list)
+		drop := make([]bool, len(list))
+		for _, g := range elems {
+			candidates, err := a.candidates(list, byValue, g)
+			if err != nil {
+				return err
 			}
-			return false
-		})
-		a.put(ref, list)
+			for _, c := range candidates {
+				drop[c] = drop[c] || sameElement(ref.Attr, g, list[c])
+			}
+		}
+		kept := list[:0:0]
+		for i, e := range list {
+			if !drop[i] {
+				kept = append(kept, e)
+			}
+		}
+		a.put(ref, kept)
 		return nil
 	case opReplace:
 		list = nil
 	}
 	var touched []int
+	byValue := indexValues(list)
+	if err := a.spend(len(list)); err != nil {
+		return err
+	}
 	for _, n := range elems {
-		i := slices.IndexFunc(list, func(e any) bool { return sameElement(ref.Attr, n, e) })
+		i, err := a.find(ref.Attr, list, byValue, n)
+		if err != nil {
+			return err
+		}
 		if i < 0 {
 			list = append(list, n)
 			touched = append(touched, len(list)-1)
+			if v, ok := elementValue(n); ok {
+				byValue[scim.Fold(v)] = append(byValue[scim.Fold(v)], len(list)-1)
+			}
 			continue
 		}
 		// An element already present is not added twice, nor respelt;
@@ -61,6 +79,69 @@ func (a *applier) multi(kind string, ref scim.Ref, v any) error {
 	onePrimary(list, touched)
 	a.put(ref, list)
 	return nil
+}
+
+// find returns the position in list of the element that the given element
+// n describes, or -1.
+func (a *applier) find(attr *scim.Attribute, list []any, byValue map[string][]int, n any) (int, error) {
+	candidates, err := a.candidates(list, byValue, n)
+	if err != nil {
+		return 0, err
+	}
+	for _, c := range candidates {
+		if sameElement(attr, n, list[c]) {
+			return c, nil
+		}
+	}
+	return -1, nil
+}
+
+// candidates returns the positions in list of the elements that the given
+// element n may describe, counting their comparisons: an n with a value
+// can only describe an element with that value, which byValue (see
+// indexValues) finds without comparing the others; any other n may
+// describe any element.
+func (a *applier) candidates(list []any, byValue map[string][]int, n any) ([]int, error) {
+	if v, ok := elementValue(n); ok {
+		c := byValue[scim.Fold(v)]
+		return c, a.spend(len(c))
+	}
+	if err := a.spend(len(list)); err != nil {
+		return nil, err
+	}
+	all := make([]int, len(list))
+	for i := range all {
+		all[i] = i
+	}
+	return all, nil
+}
+
+// indexValues maps the folded value of each element of list that has a
+// string value to the element's positions. Folding makes it find the
+// elements equal to a value whether or not the value is case-exact.
+func indexValues(list []any) map[string][]int {
+	idx := make(map[string][]int, len(list))
+	for i, e := range list {
+		if v, ok := elementValue(e); ok {
+			idx[scim.Fold(v)] = append(idx[scim.Fold(v)], i)
+		}
+	}
+	return idx
+}
+
+// elementValue returns the string value of an element that is an object
+// with one.
+func elementValue(e any) (string, bool) {
+	m, ok := e.(map[string]any)
+	if !ok {
+		return "", false
+	}
+	k, ok := scim.LookupKey(m, "value")
+	if !ok {
+		return "", false
+	}
+	v, ok := m[k].(string)
+	return v, ok
 }
 
 // list returns the current elements of the multi-valued attribute at ref.
