@@ -12,7 +12,8 @@ so restoring the items restores everything.
 It also makes a base-table Query read only the queried partition, and an
 index Query skip a sort of the whole table it does not need: moto 5 scans
 and sorts every item for each Query, which makes a provisioning cycle
-quadratic in the directory's size.
+quadratic in the directory's size. And it serialises item operations, as
+moto_server's threads otherwise let two conditional writes both pass.
 
 Usage is moto_server's: python3 moto_server.py -H 127.0.0.1 -p 5000
 """
@@ -131,6 +132,28 @@ def _query_partition(self, hash_key, *args, **kwargs):
 
 table_models.Table.all_items = _all_items_of_partition
 table_models.Table.query = _query_partition
+
+
+# moto_server serves requests on threads, and its condition checks are
+# read-then-write: two concurrent conditional writes can both pass their
+# checks, which DynamoDB never allows. One lock around every item operation
+# gives the isolation the bridge's uniqueness rests on.
+_lock = threading.RLock()
+
+
+def _serialized(method):
+    def locked(self, *args, **kwargs):
+        with _lock:
+            return method(self, *args, **kwargs)
+
+    return locked
+
+
+for _name in (
+    "get_item", "put_item", "update_item", "delete_item", "query", "scan",
+    "batch_get_item", "batch_write_item", "transact_get_items", "transact_write_items",
+):
+    setattr(models.DynamoDBBackend, _name, _serialized(getattr(models.DynamoDBBackend, _name)))
 
 if __name__ == "__main__":
     sys.exit(main())
