@@ -27,9 +27,11 @@ lint:
 	if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
 
-## bench: Go benchmarks with allocations
+## bench: the performance report (handler benchmarks, DynamoDB requests, cold starts,
+## scale curves, a load run), printed and written into docs/performance.md;
+## BENCH_SCALE=full adds the 100,000-user scale case
 bench:
-	$(GO) test -run='^$$' -bench=. -benchmem ./...
+	$(GO) run ./internal/bench/report -out docs/performance.md
 
 ## fuzz: every fuzz target (func FuzzXxx in any package), each for FUZZTIME
 fuzz:

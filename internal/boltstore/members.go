@@ -32,7 +32,7 @@ func (s *Store) link(ctx context.Context, groupID string, userIDs []string, op f
 		return nil
 	}
 	userIDs = slices.Clone(userIDs)
-	return s.db.Batch(func(tx *bolt.Tx) error {
+	return s.write(func(tx *bolt.Tx) error {
 		members, groups := tx.Bucket(bucketMembers), tx.Bucket(bucketGroups)
 		for _, u := range userIDs {
 			if err := op(members, pair(groupID, u)); err != nil {

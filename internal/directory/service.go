@@ -6,25 +6,8 @@ package directory
 import (
 	"time"
 
-	"github.com/scim-bridge/scim-bridge/internal/scim"
 	"github.com/scim-bridge/scim-bridge/internal/scim/filter"
 )
-
-// Resource is a user or group as the service returns it.
-type Resource struct {
-	Type    *scim.ResourceType
-	ID      string
-	Version int64
-	// Attrs is the full representation in canonical form: schemas, id,
-	// externalId, the attributes, meta (resourceType, created,
-	// lastModified, version) and a user's groups or a group's members as
-	// [{"value": id, "type": …}]. The HTTP layer adds meta.location and
-	// $ref, then projects it.
-	Attrs map[string]any
-}
-
-// ETag returns the resource's entity tag, a weak tag of its version.
-func (r *Resource) ETag() string { return ETag(r.Version) }
 
 // Query selects resources for a list or search (RFC 7644 §3.4.2).
 type Query struct {

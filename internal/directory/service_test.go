@@ -126,10 +126,10 @@ func TestUserNameIsUniqueUnderTheFilterFolding(t *testing.T) {
 
 func TestCreateDefaultsActiveAndComputesMeta(t *testing.T) {
 	r := createUser(t, mustService(t), "a@x")
-	if r.Attrs["active"] != true {
-		t.Errorf("active = %v, want true when the body leaves it out", r.Attrs["active"])
+	if r.Attrs()["active"] != true {
+		t.Errorf("active = %v, want true when the body leaves it out", r.Attrs()["active"])
 	}
-	meta := r.Attrs["meta"].(map[string]any)
+	meta := r.Attrs()["meta"].(map[string]any)
 	if meta["resourceType"] != "User" || meta["version"] != `W/"1"` || meta["created"] != meta["lastModified"] {
 		t.Errorf("meta = %v", meta)
 	}
@@ -154,8 +154,8 @@ func TestGroupMembersMustBeUsers(t *testing.T) {
 	_, err = svc.Patch(ctx, scim.Groups, g.ID, ops(t, `{"Operations":[{"op":"add","path":"members","value":[{"value":"`+u.ID+`"},{"value":"ghost"}]}]}`), "", true)
 	wantSCIM(t, err, http.StatusBadRequest, scim.InvalidValue)
 	got, _ := svc.Get(ctx, scim.Groups, g.ID, true)
-	if _, ok := got.Attrs["members"]; ok {
-		t.Errorf("a PATCH with an unknown member applied part of itself: %v", got.Attrs["members"])
+	if _, ok := got.Attrs()["members"]; ok {
+		t.Errorf("a PATCH with an unknown member applied part of itself: %v", got.Attrs()["members"])
 	}
 }
 
@@ -177,15 +177,15 @@ func TestMembershipsDriveUsersGroupsAndSurviveDisable(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	groups, _ := got.Attrs["groups"].([]any)
-	if got.Attrs["active"] != false || len(groups) != 1 || groups[0].(map[string]any)["value"] != g.ID {
-		t.Errorf("disabled user: active=%v groups=%v, want false and [%s]", got.Attrs["active"], groups, g.ID)
+	groups, _ := got.Attrs()["groups"].([]any)
+	if got.Attrs()["active"] != false || len(groups) != 1 || groups[0].(map[string]any)["value"] != g.ID {
+		t.Errorf("disabled user: active=%v groups=%v, want false and [%s]", got.Attrs()["active"], groups, g.ID)
 	}
 	if err := svc.Delete(ctx, scim.Users, u.ID, ""); err != nil {
 		t.Fatal(err)
 	}
 	gg, _ := svc.Get(ctx, scim.Groups, g.ID, true)
-	if m, ok := gg.Attrs["members"]; ok {
+	if m, ok := gg.Attrs()["members"]; ok {
 		t.Errorf("deleted user still a member: %v", m)
 	}
 }
@@ -199,8 +199,8 @@ func TestPatchRetriesALostVersionRace(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r.Attrs["title"] != "Boss" || r.Version != 2 || cs.calls["Update"] != 3 {
-		t.Errorf("title=%v version=%d updates=%d, want Boss, 2, 3", r.Attrs["title"], r.Version, cs.calls["Update"])
+	if r.Attrs()["title"] != "Boss" || r.Version != 2 || cs.calls["Update"] != 3 {
+		t.Errorf("title=%v version=%d updates=%d, want Boss, 2, 3", r.Attrs()["title"], r.Version, cs.calls["Update"])
 	}
 	cs.staleUpdates.Store(100)
 	_, err = svc.Patch(ctx, scim.Users, u.ID, ops(t, `{"Operations":[{"op":"replace","path":"title","value":"CEO"}]}`), "", false)

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"unicode"
 
 	"github.com/scim-bridge/scim-bridge/internal/scim"
 )
@@ -74,9 +75,21 @@ func (h *handler) authenticate(next http.Handler) http.Handler {
 // bearerToken returns the token of an Authorization header of the Bearer
 // scheme, matched in any case, with any spacing.
 func bearerToken(header string) (string, bool) {
-	f := strings.Fields(header)
-	if len(f) != 2 || !strings.EqualFold(f[0], "Bearer") {
+	// The fields of strings.Fields, without the slice it allocates.
+	scheme, rest := nextField(header)
+	token, rest := nextField(rest)
+	if !strings.EqualFold(scheme, "Bearer") || token == "" || strings.TrimSpace(rest) != "" {
 		return "", false
 	}
-	return f[1], true
+	return token, true
+}
+
+// nextField returns the first field of s, as strings.Fields splits it,
+// and what follows the field.
+func nextField(s string) (field, rest string) {
+	s = strings.TrimLeftFunc(s, unicode.IsSpace)
+	if i := strings.IndexFunc(s, unicode.IsSpace); i >= 0 {
+		return s[:i], s[i:]
+	}
+	return s, ""
 }

@@ -9,6 +9,7 @@ import (
 	"mime"
 	"net/http"
 	"strconv"
+	"sync"
 
 	"github.com/scim-bridge/scim-bridge/internal/scim"
 )
@@ -59,6 +60,41 @@ func readObject(w http.ResponseWriter, r *http.Request) (map[string]any, error) 
 	return scim.DecodeObject(b, "the request body")
 }
 
+// maxPooledBody is the largest response buffer kept for reuse: a few
+// resources' worth. The rare larger one (a group read with all its
+// members) is left to the garbage collector rather than held.
+const maxPooledBody = 64 << 10
+
+// bodies are response buffers. A buffer is reused once its response is
+// written, since an io.Writer must not retain what it is given.
+var bodies = sync.Pool{New: func() any { return new([]byte) }}
+
+// writeRendered writes the body that render appends to a pooled buffer,
+// with the given status (see writeJSON). It returns render's error, having
+// written nothing.
+func writeRendered(w http.ResponseWriter, status int, render func(dst []byte) ([]byte, error)) error {
+	buf := bodies.Get().(*[]byte)
+	b, err := render((*buf)[:0])
+	if err == nil {
+		writeBody(w, status, b)
+	}
+	if cap(b) <= maxPooledBody {
+		*buf = b
+		bodies.Put(buf)
+	}
+	return err
+}
+
+// writeBody writes b as a SCIM body with the given status, setting the
+// content type and status explicitly (see writeJSON).
+func writeBody(w http.ResponseWriter, status int, b []byte) {
+	w.Header().Set("Content-Type", contentType)
+	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
+	w.WriteHeader(status)
+	// A failed write means the client went away; there is no one to tell.
+	_, _ = w.Write(b)
+}
+
 // writeJSON writes v as a SCIM body with the given status. The content type
 // and status are always set explicitly: the Lambda adapter would otherwise
 // guess the one and fail without the other. It returns an error, having
@@ -68,10 +104,6 @@ func writeJSON(w http.ResponseWriter, status int, v any) error {
 	if err != nil {
 		return fmt.Errorf("httpapi: encode response: %w", err)
 	}
-	w.Header().Set("Content-Type", contentType)
-	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
-	w.WriteHeader(status)
-	// A failed write means the client went away; there is no one to tell.
-	_, _ = w.Write(b)
+	writeBody(w, status, b)
 	return nil
 }

@@ -79,8 +79,8 @@ func hostileCases() []hostileCase {
 		{"newline in a group displayName", "POST", "/scim/v2/Groups", `{"displayName":"a\nb"}`, 400, scim.InvalidValue},
 		{"escaped NUL in externalId by PATCH", "PATCH", "/scim/v2/Users/USER", op(`{"op":"Replace","path":"externalId","value":"\u0000"}`), 400, scim.InvalidValue},
 		{"invalid UTF-8 in a member name", "POST", "/scim/v2/Users", "{\"user\xffName\":\"a\"}", 400, scim.InvalidSyntax},
-		{"invalid UTF-8 in a filter", "GET", "/scim/v2/Users?filter=userName%20eq%20%22%ff%fe%22", "", 200, ""},
-		{"invalid UTF-8 in an id filter", "GET", "/scim/v2/Groups?filter=id%20eq%20%22%c3%28%22", "", 200, ""},
+		{"invalid UTF-8 in a filter", "GET", "/scim/v2/Users?filter=userName%20eq%20%22%ff%fe%22", "", 400, scim.InvalidFilter},
+		{"invalid UTF-8 in an id filter", "GET", "/scim/v2/Groups?filter=id%20eq%20%22%c3%28%22", "", 400, scim.InvalidFilter},
 		{"invalid UTF-8 in a PATCH", "PATCH", "/scim/v2/Users/USER", op("{\"op\":\"add\",\"path\":\"title\",\"value\":\"\xc3\x28\"}"), 400, scim.InvalidSyntax},
 
 		// Path traversal in ids.

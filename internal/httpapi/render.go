@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -63,12 +64,26 @@ func (l links) of(rt *scim.ResourceType, id string) string {
 	return l.base + rt.Endpoint + "/" + url.PathEscape(id)
 }
 
+// appendResource appends the JSON representation of res that proj
+// selects: from res's parts (appendParts) when proj keeps each attribute
+// whole or not at all, which is every request Entra sends, else through
+// res.Attrs and proj.Apply (resource).
+func (l links) appendResource(dst []byte, res *directory.Resource, proj *scim.Projection) ([]byte, error) {
+	if out, ok := l.appendParts(dst, res, proj); ok {
+		return out, nil
+	}
+	out, err := scim.AppendJSON(dst, l.resource(res, proj))
+	if err != nil {
+		return dst, fmt.Errorf("httpapi: encode %s %q: %w", res.Type.Name, res.ID, err)
+	}
+	return out, nil
+}
+
 // resource returns the representation of res: its attributes with
 // meta.location and the $ref of members, groups and manager added, then
-// projected. It modifies res.Attrs, which the service built for this
-// response alone.
+// projected. It modifies res.Attrs, which is the caller's.
 func (l links) resource(res *directory.Resource, proj *scim.Projection) map[string]any {
-	attrs := res.Attrs
+	attrs := res.Attrs()
 	if meta, ok := attrs["meta"].(map[string]any); ok {
 		meta["location"] = l.of(res.Type, res.ID)
 	}

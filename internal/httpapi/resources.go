@@ -133,7 +133,9 @@ func (h *handler) writeResource(w http.ResponseWriter, r *http.Request, status i
 	if status == http.StatusCreated {
 		w.Header().Set("Location", l.of(res.Type, res.ID))
 	}
-	return writeJSON(w, status, l.resource(res, proj))
+	return writeRendered(w, status, func(dst []byte) ([]byte, error) {
+		return l.appendResource(dst, res, proj)
+	})
 }
 
 // headerList returns all values of a list header joined by commas: the

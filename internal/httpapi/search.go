@@ -3,6 +3,7 @@ package httpapi
 import (
 	"cmp"
 	"net/http"
+	"strconv"
 
 	"github.com/scim-bridge/scim-bridge/internal/directory"
 	"github.com/scim-bridge/scim-bridge/internal/scim"
@@ -71,8 +72,7 @@ func (h *handler) query(w http.ResponseWriter, r *http.Request, types []*scim.Re
 			return err
 		}
 	}
-	l := newLinks(r, h.base)
-	var resources []any
+	var found []projected
 	total := 0
 	var firstErr error
 	searched := 0
@@ -90,7 +90,7 @@ func (h *handler) query(w http.ResponseWriter, r *http.Request, types []*scim.Re
 		page, err := h.svc.Query(r.Context(), rt, directory.Query{
 			Filter:      expr,
 			StartIndex:  max(1, start-total),
-			Count:       count - len(resources),
+			Count:       count - len(found),
 			WithMembers: proj.Includes("members"),
 		})
 		if err != nil {
@@ -99,11 +99,46 @@ func (h *handler) query(w http.ResponseWriter, r *http.Request, types []*scim.Re
 		searched++
 		total += page.TotalResults
 		for _, res := range page.Resources {
-			resources = append(resources, l.resource(res, proj))
+			found = append(found, projected{res, proj})
 		}
 	}
 	if searched == 0 {
 		return firstErr
 	}
-	return writeJSON(w, http.StatusOK, newListResponse(total, start, resources))
+	l := newLinks(r, h.base)
+	return writeRendered(w, http.StatusOK, func(dst []byte) ([]byte, error) {
+		return l.appendList(dst, total, start, found)
+	})
+}
+
+// projected is a resource found by a query, with the projection its type's
+// parameters ask for.
+type projected struct {
+	res  *directory.Resource
+	proj *scim.Projection
+}
+
+// appendList appends the ListResponse (RFC 7644 §3.4.2) of found, with the
+// members in listResponse's order. Resources is never null (see
+// listResponse).
+func (l links) appendList(dst []byte, total, start int, found []projected) ([]byte, error) {
+	dst = append(dst, `{"schemas":[`...)
+	dst = scim.AppendJSONString(dst, scim.ListResponseSchema)
+	dst = append(dst, `],"totalResults":`...)
+	dst = strconv.AppendInt(dst, int64(total), 10)
+	dst = append(dst, `,"startIndex":`...)
+	dst = strconv.AppendInt(dst, int64(start), 10)
+	dst = append(dst, `,"itemsPerPage":`...)
+	dst = strconv.AppendInt(dst, int64(len(found)), 10)
+	dst = append(dst, `,"Resources":[`...)
+	for i, f := range found {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		var err error
+		if dst, err = l.appendResource(dst, f.res, f.proj); err != nil {
+			return dst, err
+		}
+	}
+	return append(dst, "]}"...), nil
 }

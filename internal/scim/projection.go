@@ -28,7 +28,7 @@ func (rt *ResourceType) NewProjection(attributes, excludedAttributes string) (*P
 
 func (rt *ResourceType) refs(list, param string) ([]Ref, error) {
 	var out []Ref
-	for _, s := range strings.Split(list, ",") {
+	for s := range strings.SplitSeq(list, ",") {
 		s = strings.TrimSpace(s)
 		if s == "" {
 			continue
@@ -59,7 +59,7 @@ func (p *Projection) Includes(name string) bool {
 // Apply returns the projected copy of res. id and schemas are always
 // returned, write-only attributes never.
 func (p *Projection) Apply(res map[string]any) map[string]any {
-	if len(p.attrs) == 0 && len(p.excluded) == 0 {
+	if p.Identity() {
 		return res
 	}
 	out := make(map[string]any, len(res))
@@ -134,17 +134,48 @@ func (p *Projection) decide(ref Ref) (keep bool, onlySubs []string) {
 	return true, onlySubs
 }
 
-func (p *Projection) project(ref Ref, v any) (any, bool) {
-	keep, only := p.decide(ref)
-	if !keep {
-		return nil, false
+// Identity reports whether Apply returns every resource unchanged: neither
+// parameter names an attribute the schemas know.
+func (p *Projection) Identity() bool { return len(p.attrs) == 0 && len(p.excluded) == 0 }
+
+// Keeps reports what Apply does with one attribute of a resource, named by
+// its top-level key, or for an extension attribute by the extension's URN
+// and its key inside the extension's object (urn "" for core and common
+// attributes): keep its value as it is (keep and whole), drop it (not
+// keep), or keep only part of it (keep but not whole), which only Apply
+// computes. It lets a caller project a resource it has not decoded. With
+// parameters, Apply drops an extension's object when it keeps none of its
+// attributes; under Identity it keeps every key, known or not.
+func (p *Projection) Keeps(urn, key string) (keep, whole bool) {
+	if p.Identity() || urn == "" && key == "schemas" {
+		return true, true
 	}
+	ref, ok := p.rt.Resolve(AttrPath{URN: urn, Name: key})
+	if !ok {
+		return false, false
+	}
+	keep, only := p.decide(ref)
+	return keep, keep && only == nil && p.droppedSubs(ref) == nil
+}
+
+// droppedSubs returns the sub-attributes of ref's attribute that
+// excludedAttributes names.
+func (p *Projection) droppedSubs(ref Ref) []string {
 	var drop []string
 	for _, e := range p.excluded {
 		if sameAttr(e, ref) && e.SubName != "" {
 			drop = append(drop, e.SubName)
 		}
 	}
+	return drop
+}
+
+func (p *Projection) project(ref Ref, v any) (any, bool) {
+	keep, only := p.decide(ref)
+	if !keep {
+		return nil, false
+	}
+	drop := p.droppedSubs(ref)
 	if only == nil && drop == nil {
 		return v, true
 	}

@@ -1,6 +1,9 @@
 package scim
 
 import (
+	"iter"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -132,16 +135,33 @@ func LookupKey(m map[string]any, name string) (string, bool) {
 // SchemaURNs returns the value of a resource's "schemas" attribute: the core
 // schema, then every extension that holds data, known ones first.
 func (rt *ResourceType) SchemaURNs(res map[string]any) []string {
-	urns := []string{rt.Schema.ID}
-	for _, e := range rt.Extensions {
-		if _, ok := res[e.ID]; ok {
-			urns = append(urns, e.ID)
+	return rt.SchemaURNsOf(maps.Keys(res))
+}
+
+// SchemaURNsOf is SchemaURNs for a resource given by its top-level keys,
+// for callers that have not decoded it.
+func (rt *ResourceType) SchemaURNsOf(keys iter.Seq[string]) []string {
+	// present holds, by index in rt.Extensions, those the keys name
+	// exactly; the resource types in this package have one extension at
+	// most, far from the 64 it can hold.
+	var present uint64
+	var unknown []string
+	for k := range keys {
+		switch {
+		case !IsURN(k):
+		case rt.extension(k) == nil:
+			unknown = append(unknown, k)
+		default:
+			if i := slices.IndexFunc(rt.Extensions, func(e *Schema) bool { return e.ID == k }); i >= 0 {
+				present |= 1 << i
+			}
 		}
 	}
-	var unknown []string
-	for k := range res {
-		if IsURN(k) && rt.extension(k) == nil {
-			unknown = append(unknown, k)
+	urns := make([]string, 1, 1+len(rt.Extensions)+len(unknown))
+	urns[0] = rt.Schema.ID
+	for i, e := range rt.Extensions {
+		if present&(1<<i) != 0 {
+			urns = append(urns, e.ID)
 		}
 	}
 	sort.Strings(unknown)

@@ -1,0 +1,101 @@
+package directory
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/scim-bridge/scim-bridge/internal/scim"
+)
+
+// TimeLayout renders meta.created and meta.lastModified: RFC 3339 in UTC
+// with milliseconds, the precision every store keeps.
+const TimeLayout = "2006-01-02T15:04:05.000Z07:00"
+
+// Resource is a user or group as the service returns it: the parts of its
+// representation, from which the HTTP layer renders a response without
+// decoding the attributes when no projection needs them, and Attrs, the
+// representation as a map, for those that do.
+type Resource struct {
+	Type    *scim.ResourceType
+	ID      string
+	Version int64
+	// Created and LastModified are meta's times, in UTC.
+	Created, LastModified time.Time
+	// Doc is the canonical JSON object of the resource's attributes
+	// (Record.Doc): all but schemas, id, meta, a user's groups and a
+	// group's members. It is valid JSON.
+	Doc []byte
+	// Groups are the ids of a user's groups; Members the ids of a group's
+	// members when they were read, else nil.
+	Groups, Members []string
+
+	attrs map[string]any
+}
+
+// ETag returns the resource's entity tag, a weak tag of its version.
+func (r *Resource) ETag() string { return ETag(r.Version) }
+
+// Attrs returns the full representation in canonical form: schemas, id,
+// externalId, the attributes, meta (resourceType, created, lastModified,
+// version) and a user's groups or a group's members as
+// [{"value": id, "type": …}]. Doc is decoded on the first call; the map is
+// the caller's to change (the HTTP layer adds meta.location and $ref, then
+// projects it), and later calls return the same map.
+func (r *Resource) Attrs() map[string]any {
+	if r.attrs != nil {
+		return r.attrs
+	}
+	// It cannot fail: resource checked that Doc is a valid JSON object.
+	attrs, _ := scim.ParseObject(r.Doc)
+	attrs["schemas"] = r.Type.SchemaURNs(attrs)
+	attrs["id"] = r.ID
+	attrs["meta"] = map[string]any{
+		"resourceType": r.Type.Name,
+		"created":      r.Created.Format(TimeLayout),
+		"lastModified": r.LastModified.Format(TimeLayout),
+		"version":      r.ETag(),
+	}
+	if len(r.Groups) > 0 {
+		attrs["groups"] = refs(r.Groups, "direct")
+	}
+	if len(r.Members) > 0 {
+		attrs["members"] = refs(r.Members, "User")
+	}
+	r.attrs = attrs
+	return attrs
+}
+
+// dropMembers forgets a group's members, read only to match a filter.
+func (r *Resource) dropMembers() {
+	r.Members = nil
+	if r.attrs != nil {
+		delete(r.attrs, "members")
+	}
+}
+
+func refs(ids []string, typ string) []any {
+	out := make([]any, len(ids))
+	for i, id := range ids {
+		out[i] = map[string]any{"value": id, "type": typ}
+	}
+	return out
+}
+
+// resource returns the resource of a record. members is nil when a group's
+// members were not loaded. It fails when the stored document is not a JSON
+// object, which Attrs and the HTTP layer rely on; checking costs no
+// allocation, where decoding it here would cost every read.
+func resource(rt *scim.ResourceType, rec *Record, members []string) (*Resource, error) {
+	if !scim.ValidObject(rec.Doc) {
+		return nil, fmt.Errorf("directory: decode %s %q: the stored document is not a JSON object", rec.Kind, rec.ID)
+	}
+	r := &Resource{Type: rt, ID: rec.ID, Version: rec.Version,
+		Created: rec.Created.UTC(), LastModified: rec.LastModified.UTC(), Doc: rec.Doc}
+	switch rec.Kind {
+	case KindUser:
+		r.Groups = rec.Groups
+	case KindGroup:
+		r.Members = members
+	}
+	return r, nil
+}
