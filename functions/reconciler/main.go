@@ -10,12 +10,12 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-lambda-go/lambda"
 
-	"github.com/scim-bridge/scim-bridge/internal/awsapp"
+	"github.com/scim-bridge/scim-bridge/internal/awsapp/reconciler"
 	"github.com/scim-bridge/scim-bridge/internal/reconcile"
 )
 
 func main() {
-	run := awsapp.ReconcilerMain()
+	run := reconciler.Main()
 	lambda.Start(func(ctx context.Context, _ events.CloudWatchEvent) (reconcile.Report, error) {
 		return run(ctx)
 	})

@@ -12,7 +12,8 @@ import (
 	"os"
 	"strings"
 
-	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 
@@ -60,26 +61,26 @@ func Logger(level string) *slog.Logger {
 }
 
 // Handler builds the HTTP handler over DynamoDB and Secrets Manager, with
-// the table as its failure log when it has one. It makes no network call: credentials resolve and the token is fetched on the
-// first request, so nothing slow happens in Lambda's init. AWS settings come
-// from the SDK's standard chain, including AWS_ENDPOINT_URL_* for emulators.
+// the table as its failure log when it has one. It makes no network call:
+// the token is fetched on the first request, so nothing slow happens in
+// Lambda's init.
 func Handler(ctx context.Context, env Env, logger *slog.Logger) (http.Handler, error) {
-	cfg, err := config.LoadDefaultConfig(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("load AWS configuration: %w", err)
-	}
+	cfg := Config(os.Getenv)
 	var svc *directory.Service
 	hc := httpapi.Config{Logger: logger}
 	var opts secrets.Options
 	if env.Table != "" {
-		store := dynamo.New(dynamodb.NewFromConfig(cfg), env.Table)
+		store := dynamo.New(dynamodb.NewFromConfig(cfg, DynamoDBEndpoint), env.Table)
 		svc = directory.New(store, directory.Options{})
 		// The failure log and the uses of the previous token go to the
 		// table, for the reconciler.
 		hc.FailureLog = store
 		opts.OnPrevious = httpapi.SeenMarker(store, httpapi.SeenPreviousToken, logger)
 	}
-	hc.Tokens = secrets.New(secretsmanager.NewFromConfig(cfg), env.TokenSecret, logger, opts)
+	sm := secretsmanager.NewFromConfig(cfg, func(o *secretsmanager.Options) {
+		o.BaseEndpoint = ServiceEndpoint(os.Getenv, "SECRETS_MANAGER", o.BaseEndpoint)
+	})
+	hc.Tokens = secrets.New(sm, env.TokenSecret, logger, opts)
 	return httpapi.New(svc, hc), nil
 }
 
@@ -98,4 +99,36 @@ func Main(needTable bool) http.Handler {
 		os.Exit(1)
 	}
 	return h
+}
+
+// Config returns the AWS configuration of a Lambda function from its
+// environment: the region, the execution role's credentials that Lambda
+// puts there, and AWS_ENDPOINT_URL for emulators. It reads no file and
+// makes no call, and links far less than the SDK's full default chain
+// (config.LoadDefaultConfig), which the local command keeps using.
+func Config(getenv func(string) string) aws.Config {
+	cfg := aws.Config{
+		Region: getenv("AWS_REGION"),
+		Credentials: aws.NewCredentialsCache(credentials.NewStaticCredentialsProvider(
+			getenv("AWS_ACCESS_KEY_ID"), getenv("AWS_SECRET_ACCESS_KEY"), getenv("AWS_SESSION_TOKEN"))),
+	}
+	if ep := getenv("AWS_ENDPOINT_URL"); ep != "" {
+		cfg.BaseEndpoint = aws.String(ep)
+	}
+	return cfg
+}
+
+// ServiceEndpoint returns AWS_ENDPOINT_URL_<service> when it is set, else
+// base: the SDK's service-specific endpoint variables.
+func ServiceEndpoint(getenv func(string) string, service string, base *string) *string {
+	if ep := getenv("AWS_ENDPOINT_URL_" + service); ep != "" {
+		return aws.String(ep)
+	}
+	return base
+}
+
+// DynamoDBEndpoint is the client option that applies
+// AWS_ENDPOINT_URL_DYNAMODB.
+func DynamoDBEndpoint(o *dynamodb.Options) {
+	o.BaseEndpoint = ServiceEndpoint(os.Getenv, "DYNAMODB", o.BaseEndpoint)
 }

@@ -1,28 +1,28 @@
-package awsapp_test
+package reconciler_test
 
 import (
 	"reflect"
 	"strings"
 	"testing"
 
-	"github.com/scim-bridge/scim-bridge/internal/awsapp"
+	"github.com/scim-bridge/scim-bridge/internal/awsapp/reconciler"
 )
 
 func TestReadReconcilerEnv(t *testing.T) {
 	for _, tc := range []struct {
 		name    string
 		env     map[string]string
-		want    awsapp.ReconcilerEnv
+		want    reconciler.Env
 		wantErr []string
 	}{
 		{
 			name: "all set",
 			env: map[string]string{"TABLE_NAME": "t", "TOPIC_ARN": "arn:topic", "TOKEN_SECRET_ARN": "arn:secret",
 				"PURGE_DISABLED_AFTER_DAYS": "90", "RECONCILE_MAX_ITEMS": "5000", "LOG_LEVEL": "DEBUG"},
-			want: awsapp.ReconcilerEnv{Table: "t", Topic: "arn:topic", TokenSecret: "arn:secret",
+			want: reconciler.Env{Table: "t", Topic: "arn:topic", TokenSecret: "arn:secret",
 				PurgeDisabledAfterDays: 90, MaxItems: 5000, LogLevel: "DEBUG"},
 		},
-		{name: "only the table", env: map[string]string{"TABLE_NAME": "t"}, want: awsapp.ReconcilerEnv{Table: "t"}},
+		{name: "only the table", env: map[string]string{"TABLE_NAME": "t"}, want: reconciler.Env{Table: "t"}},
 		{
 			name:    "every problem named",
 			env:     map[string]string{"PURGE_DISABLED_AFTER_DAYS": "-1", "RECONCILE_MAX_ITEMS": "lots"},
@@ -30,7 +30,7 @@ func TestReadReconcilerEnv(t *testing.T) {
 		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			got, err := awsapp.ReadReconcilerEnv(func(k string) string { return tc.env[k] })
+			got, err := reconciler.ReadEnv(func(k string) string { return tc.env[k] })
 			if tc.wantErr != nil {
 				for _, w := range tc.wantErr {
 					if err == nil || !strings.Contains(err.Error(), w) {

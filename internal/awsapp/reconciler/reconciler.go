@@ -1,4 +1,8 @@
-package awsapp
+// Package reconciler wires the scheduled reconciler for AWS Lambda: its
+// configuration from the environment, DynamoDB, SNS and Secrets Manager. It
+// is apart from package awsapp so the HTTP functions do not link SNS and the
+// reconciler.
+package reconciler
 
 import (
 	"context"
@@ -9,20 +13,19 @@ import (
 	"strings"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 
+	"github.com/scim-bridge/scim-bridge/internal/awsapp"
 	"github.com/scim-bridge/scim-bridge/internal/dynamo"
 	"github.com/scim-bridge/scim-bridge/internal/notify"
 	"github.com/scim-bridge/scim-bridge/internal/reconcile"
 	"github.com/scim-bridge/scim-bridge/internal/secrets"
 )
 
-// ReconcilerEnv is the configuration the reconciler reads from its
-// environment.
-type ReconcilerEnv struct {
+// Env is the configuration the reconciler reads from its environment.
+type Env struct {
 	// Table is the DynamoDB table (TABLE_NAME).
 	Table string
 	// Topic is the SNS topic's ARN for notices (TOPIC_ARN); empty logs
@@ -41,10 +44,10 @@ type ReconcilerEnv struct {
 	LogLevel string
 }
 
-// ReadReconcilerEnv reads ReconcilerEnv with getenv. It returns an error
+// ReadEnv reads Env with getenv. It returns an error
 // naming every missing or malformed variable.
-func ReadReconcilerEnv(getenv func(string) string) (ReconcilerEnv, error) {
-	e := ReconcilerEnv{
+func ReadEnv(getenv func(string) string) (Env, error) {
+	e := Env{
 		Table: getenv("TABLE_NAME"), Topic: getenv("TOPIC_ARN"),
 		TokenSecret: getenv("TOKEN_SECRET_ARN"), LogLevel: getenv("LOG_LEVEL"),
 	}
@@ -69,43 +72,37 @@ func ReadReconcilerEnv(getenv func(string) string) (ReconcilerEnv, error) {
 	return e, nil
 }
 
-// Reconciler builds the scheduled reconciler over DynamoDB, SNS and
-// Secrets Manager: a function that runs it once with the clock's time. It
-// makes no network call.
-func Reconciler(ctx context.Context, env ReconcilerEnv, logger *slog.Logger) (func(context.Context) (reconcile.Report, error), error) {
-	cfg, err := config.LoadDefaultConfig(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("load AWS configuration: %w", err)
-	}
+// New builds the scheduled reconciler over DynamoDB, SNS and Secrets
+// Manager: a function that runs it once with the clock's time. It makes no
+// network call.
+func New(env Env, logger *slog.Logger) func(context.Context) (reconcile.Report, error) {
+	cfg := awsapp.Config(os.Getenv)
 	opts := reconcile.Options{
-		Store:              dynamo.New(dynamodb.NewFromConfig(cfg), env.Table),
+		Store:              dynamo.New(dynamodb.NewFromConfig(cfg, awsapp.DynamoDBEndpoint), env.Table),
 		Notifier:           notify.NewLog(logger),
 		Logger:             logger,
 		MaxItems:           env.MaxItems,
 		PurgeDisabledAfter: time.Duration(env.PurgeDisabledAfterDays) * 24 * time.Hour,
 	}
 	if env.Topic != "" {
-		opts.Notifier = notify.NewSNS(sns.NewFromConfig(cfg), env.Topic)
+		opts.Notifier = notify.NewSNS(sns.NewFromConfig(cfg, func(o *sns.Options) { o.BaseEndpoint = awsapp.ServiceEndpoint(os.Getenv, "SNS", o.BaseEndpoint) }), env.Topic)
 	}
 	if env.TokenSecret != "" {
-		opts.Rotation = secrets.New(secretsmanager.NewFromConfig(cfg), env.TokenSecret, logger, secrets.Options{})
+		opts.Rotation = secrets.New(secretsmanager.NewFromConfig(cfg, func(o *secretsmanager.Options) {
+			o.BaseEndpoint = awsapp.ServiceEndpoint(os.Getenv, "SECRETS_MANAGER", o.BaseEndpoint)
+		}), env.TokenSecret, logger, secrets.Options{})
 	}
-	return func(ctx context.Context) (reconcile.Report, error) { return reconcile.Run(ctx, opts) }, nil
+	return func(ctx context.Context) (reconcile.Report, error) { return reconcile.Run(ctx, opts) }
 }
 
-// ReconcilerMain is what the reconciler's main does: read the environment,
-// build the reconciler, or log one clear line and exit.
-func ReconcilerMain() func(context.Context) (reconcile.Report, error) {
-	env, err := ReadReconcilerEnv(os.Getenv)
-	logger := Logger(env.LogLevel)
+// Main is what the reconciler's main does: read the environment and build
+// the reconciler, or log one clear line and exit.
+func Main() func(context.Context) (reconcile.Report, error) {
+	env, err := ReadEnv(os.Getenv)
+	logger := awsapp.Logger(env.LogLevel)
 	if err != nil {
 		logger.Error("cannot start", "error", err)
 		os.Exit(1)
 	}
-	run, err := Reconciler(context.Background(), env, logger)
-	if err != nil {
-		logger.Error("cannot start", "error", err)
-		os.Exit(1)
-	}
-	return run
+	return New(env, logger)
 }
