@@ -41,6 +41,10 @@ func (h *handler) writeError(w http.ResponseWriter, r *http.Request, err error) 
 		e = scim.Unavailable(retryAfterSeconds, "the directory is busy; retry")
 	case errors.Is(err, context.DeadlineExceeded):
 		e = scim.Errorf(http.StatusGatewayTimeout, "", "the request took too long; retry")
+	case errors.Is(err, context.Canceled):
+		// The client went away; nobody reads this answer, and it is no
+		// fault of the bridge's to log as one.
+		e = scim.Unavailable(retryAfterSeconds, "the request was cancelled")
 	default:
 		h.log.LogAttrs(r.Context(), slog.LevelError, "internal error",
 			slog.String("request_id", requestIDOf(r)), slog.String("error", err.Error()))

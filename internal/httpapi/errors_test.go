@@ -52,6 +52,7 @@ func TestStoreErrors(t *testing.T) {
 	}{
 		{"unavailable", fmt.Errorf("dynamo: get: %w", directory.ErrUnavailable), 503, "", "1", false},
 		{"deadline", fmt.Errorf("dynamo: get: %w", context.DeadlineExceeded), 504, "", "", false},
+		{"client gone", fmt.Errorf("dynamo: get: %w", context.Canceled), 503, "", "1", false},
 		{"version", fmt.Errorf("dynamo: get: %w", directory.ErrVersion), 412, "", "", false},
 		{"conflict", &directory.ConflictError{Kind: directory.KindUser, Key: directory.KeyUserName, Value: "a"}, 409, "uniqueness", "", false},
 		{"internal", errors.New("dynamo: get: table schema mismatch"), 500, "", "", true},

@@ -32,6 +32,9 @@ type Backend struct {
 	Gateway *Gateway
 	// Token is the Secret Token the functions accept.
 	Token string
+	// Table and Secret name the functions' table and token secret, for
+	// tests that build functions of their own on them.
+	Table, Secret string
 }
 
 // Start creates, on the moto_server of awstest.Endpoint (so the test
@@ -46,6 +49,7 @@ func Start(t testing.TB) *Backend {
 	endpoint := awstest.Endpoint(t)
 	b := &Backend{Token: lambdatest.LocalToken}
 	table, secret := awstest.Name(t, "entra"), awstest.Name(t, "token")
+	b.Table, b.Secret = table, secret
 	cfg := awstest.Config(t)
 	if err := lambdatest.Setup(t.Context(), cfg, table, secret); err != nil {
 		t.Fatal(err)
