@@ -46,7 +46,7 @@ func TestProvisioningCycleUnderFaults(t *testing.T) {
 	if testing.Short() {
 		t.Skip("the provisioning cycle takes minutes")
 	}
-	size := cycleSizeOf(t)
+	size := cycleSizeOf(t, faultCycleUsers)
 	for _, v := range []struct {
 		name  string
 		kinds []faults.Kind
