@@ -17,11 +17,7 @@ import (
 // invalid body or unknown members and a 409 (uniqueness) when userName,
 // externalId or a group's displayName is taken.
 func (s *Service) Create(ctx context.Context, rt *scim.ResourceType, body map[string]any) (*Resource, error) {
-	attrs, err := rt.Normalize(body)
-	if err != nil {
-		return nil, err
-	}
-	members, err := s.takeMembers(ctx, rt, attrs)
+	attrs, members, err := s.decodeBody(ctx, rt, body)
 	if err != nil {
 		return nil, err
 	}
@@ -46,6 +42,17 @@ func (s *Service) Create(ctx context.Context, rt *scim.ResourceType, body map[st
 		}
 	}
 	return resource(rt, rec, members)
+}
+
+// decodeBody normalises a POST or PUT body and takes a group's members out
+// of it, after checking that each is an existing user.
+func (s *Service) decodeBody(ctx context.Context, rt *scim.ResourceType, body map[string]any) (map[string]any, []string, error) {
+	attrs, err := rt.Normalize(body)
+	if err != nil {
+		return nil, nil, err
+	}
+	members, err := s.takeMembers(ctx, rt, attrs)
+	return attrs, members, err
 }
 
 // takeMembers removes a group body's members from attrs and returns their
@@ -97,11 +104,7 @@ func (s *Service) checkUsers(ctx context.Context, ids []string) error {
 // attributes are kept, and a group's members become exactly those given.
 // ifMatch, when set, must match the current version (else 412).
 func (s *Service) Replace(ctx context.Context, rt *scim.ResourceType, id string, body map[string]any, ifMatch string) (*Resource, error) {
-	attrs, err := rt.Normalize(body)
-	if err != nil {
-		return nil, err
-	}
-	members, err := s.takeMembers(ctx, rt, attrs)
+	attrs, members, err := s.decodeBody(ctx, rt, body)
 	if err != nil {
 		return nil, err
 	}
@@ -255,12 +258,10 @@ func (s *Service) Delete(ctx context.Context, rt *scim.ResourceType, id string, 
 
 // backoff waits a random time below attempt × 10 ms, or until ctx ends.
 func backoff(ctx context.Context, attempt int) error {
-	t := time.NewTimer(rand.N(time.Duration(attempt) * 10 * time.Millisecond))
-	defer t.Stop()
 	select {
 	case <-ctx.Done():
 		return ctx.Err()
-	case <-t.C:
+	case <-time.After(rand.N(time.Duration(attempt) * 10 * time.Millisecond)):
 		return nil
 	}
 }

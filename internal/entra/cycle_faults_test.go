@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"net/http"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -132,11 +131,7 @@ func faultyGateway(t *testing.T, b *entratest.Backend, inj *faults.Injector, err
 		FailureLog: store,
 		Tokens:     secrets.New(secretsmanager.NewFromConfig(cfg), b.Secret, logger, secrets.Options{}),
 	})
-	root, err := lambdatest.ModuleRoot()
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmpl, err := lambdatest.ReadTemplate(filepath.Join(root, "template.yaml"))
+	tmpl, err := lambdatest.ProjectTemplate()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,6 +3,7 @@ package lambdatest
 import (
 	"fmt"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 
@@ -54,6 +55,16 @@ type TableProperties struct {
 type KeyElement struct {
 	AttributeName string `yaml:"AttributeName"`
 	KeyType       string `yaml:"KeyType"`
+}
+
+// ProjectTemplate reads the module's template.yaml, from any directory
+// inside the module.
+func ProjectTemplate() (*Template, error) {
+	root, err := ModuleRoot()
+	if err != nil {
+		return nil, err
+	}
+	return ReadTemplate(filepath.Join(root, "template.yaml"))
 }
 
 // ReadTemplate reads the SAM template at path. CloudFormation's tags (!Ref,

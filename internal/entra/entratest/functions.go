@@ -69,11 +69,7 @@ func Start(t testing.TB) *Backend {
 	} {
 		t.Setenv(k, v)
 	}
-	root, err := lambdatest.ModuleRoot()
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmpl, err := lambdatest.ReadTemplate(filepath.Join(root, "template.yaml"))
+	tmpl, err := lambdatest.ProjectTemplate()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -31,11 +31,7 @@ func (c *capture) function(_ context.Context, ev events.APIGatewayV2HTTPRequest)
 
 func gateway(t *testing.T) (*entratest.Gateway, map[string]*capture) {
 	t.Helper()
-	root, err := lambdatest.ModuleRoot()
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmpl, err := lambdatest.ReadTemplate(filepath.Join(root, "template.yaml"))
+	tmpl, err := lambdatest.ProjectTemplate()
 	if err != nil {
 		t.Fatal(err)
 	}
