@@ -21,6 +21,7 @@ package faults
 import (
 	"context"
 	"fmt"
+	"maps"
 	"math/rand/v2"
 	"slices"
 	"sync"
@@ -169,11 +170,7 @@ func (in *Injector) Attempts() int {
 func (in *Injector) Injected() map[Kind]int {
 	in.mu.Lock()
 	defer in.mu.Unlock()
-	out := make(map[Kind]int, len(in.injected))
-	for k, n := range in.injected {
-		out[k] = n
-	}
-	return out
+	return maps.Clone(in.injected)
 }
 
 // Total returns how many faults the Injector has made.

@@ -149,17 +149,3 @@ func (r Ref) CaseExact() bool {
 	d := r.Def()
 	return d == nil || d.CaseExact
 }
-
-// Known reports whether the bridge has a schema for the referenced attribute.
-func (r Ref) Known() bool {
-	return r.Schema == "" || r.Attr != nil || r.Name == "" && r.isKnownSchema()
-}
-
-func (r Ref) isKnownSchema() bool {
-	for _, k := range knownURNs {
-		if k == r.Schema {
-			return true
-		}
-	}
-	return false
-}

@@ -13,6 +13,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/url"
 	"slices"
@@ -99,11 +100,7 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 func (g *Gateway) Counts() map[string]int {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	out := make(map[string]int, len(g.counts))
-	for k, v := range g.counts {
-		out[k] = v
-	}
-	return out
+	return maps.Clone(g.counts)
 }
 
 // event returns the event for req and the function its route names (nil if
