@@ -227,6 +227,7 @@ func TestQueryUsesAnIndexForEntraLookups(t *testing.T) {
 	}{
 		{"userName in another case", `userName eq "B@X"`, 1},
 		{"externalId", `externalId eq "ext-b"`, 1},
+		{"unquoted userName", `userName eq B@X`, 1},
 		{"externalId written as a number", `externalId eq 12345`, 1},
 		{"work email", `emails[type eq "work"].value eq "b@x"`, 1},
 		{"id and manager reference check", `id eq "%s" and manager eq "nobody"`, 0},

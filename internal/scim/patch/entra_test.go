@@ -214,6 +214,7 @@ func TestApplyEntraSingleAppRole(t *testing.T) {
 		{name: "default dialect: a role change replaces the primary role", before: aliceWith(admin), body: change(`\"True\"`), after: aliceWith(reader)},
 		{name: "the string in any case", before: aliceWith(admin), body: change(`\"true\"`), after: aliceWith(reader)},
 		{name: "aadOptscim062020: a boolean filter", before: aliceWith(admin), body: change(`true`), after: aliceWith(reader)},
+		{name: "an unquoted True", before: aliceWith(admin), body: change(`True`), after: aliceWith(reader)},
 		{
 			name: "the first role is created primary",
 			body: body(
