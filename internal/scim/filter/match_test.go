@@ -120,6 +120,7 @@ func TestMatch(t *testing.T) {
 		{"bare words and groups", users, `name.familyName eq a and (emails.value co contoso.com or emails.value co example.org)`, a, true},
 		{"bare words and groups, other user", users, `name.familyName eq a and (emails.value co contoso.com or emails.value co example.org)`, b, false},
 		{"bare dateTime with seven digits", users, `meta.created gt 2015-10-10T14:38:21.8617979-07:00`, a, true},
+		{"bare dateTime, sub-attribute in another case", users, `meta.Created gt 2015-10-10T14:38:21.8617979-07:00`, a, true},
 		{"bare dateTime lt", users, `meta.created lt 2015-10-10T14:38:21.8617979-07:00`, a, false},
 		{"quoted dateTime with seven digits", users, `meta.created gt "2015-10-10T14:38:21.8617979-07:00"`, a, true},
 		{"dateTime eq with seven zero digits", users, `meta.created eq 2024-01-02T03:04:05.0000000+00:00`, a, true},
