@@ -14,6 +14,7 @@ import (
 
 	"github.com/scim-bridge/scim-bridge/internal/directory"
 	"github.com/scim-bridge/scim-bridge/internal/httpapi"
+	"github.com/scim-bridge/scim-bridge/internal/journal"
 )
 
 // shutdownGrace bounds how long in-flight requests may finish after a
@@ -57,7 +58,7 @@ func serve(ctx context.Context, args []string, stdout io.Writer, logger *slog.Lo
 
 	cfg := httpapi.Config{Tokens: tokens, Logger: logger}
 	// Both stores keep the failure log `scimbridge reconcile` digests.
-	cfg.FailureLog, _ = store.(httpapi.FailureLog)
+	cfg.FailureLog, _ = store.(journal.Writer)
 	h := httpapi.New(directory.New(store, directory.Options{}), cfg)
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {

@@ -20,6 +20,7 @@ import (
 	"github.com/scim-bridge/scim-bridge/internal/directory"
 	"github.com/scim-bridge/scim-bridge/internal/dynamo"
 	"github.com/scim-bridge/scim-bridge/internal/httpapi"
+	"github.com/scim-bridge/scim-bridge/internal/journal"
 	"github.com/scim-bridge/scim-bridge/internal/secrets"
 )
 
@@ -75,7 +76,7 @@ func Handler(ctx context.Context, env Env, logger *slog.Logger) (http.Handler, e
 		// The failure log and the uses of the previous token go to the
 		// table, for the reconciler.
 		hc.FailureLog = store
-		opts.OnPrevious = httpapi.SeenMarker(store, httpapi.SeenPreviousToken, logger)
+		opts.OnPrevious = journal.Marker(store, journal.SeenPreviousToken, logger)
 	}
 	sm := secretsmanager.NewFromConfig(cfg, func(o *secretsmanager.Options) {
 		o.BaseEndpoint = ServiceEndpoint(os.Getenv, "SECRETS_MANAGER", o.BaseEndpoint)

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/scim-bridge/scim-bridge/internal/directory"
+	"github.com/scim-bridge/scim-bridge/internal/journal"
 	"github.com/scim-bridge/scim-bridge/internal/scim"
 )
 
@@ -32,9 +33,9 @@ type Config struct {
 	Logger *slog.Logger
 	// FailureLog, if not nil, receives a record of every failure Entra
 	// would log and a mark of authenticated traffic, for the reconciler.
-	FailureLog FailureLog
+	FailureLog journal.Writer
 	// FailureRetention is how long failure records are kept; zero selects
-	// DefaultFailureRetention.
+	// journal.DefaultRetention.
 	FailureRetention time.Duration
 }
 
@@ -51,7 +52,7 @@ type handler struct {
 	tokens    TokenSource
 	log       *slog.Logger
 	mux       *http.ServeMux
-	failures  FailureLog
+	failures  journal.Writer
 	retention time.Duration
 	seen      func(context.Context)
 }
@@ -120,9 +121,9 @@ func New(svc *directory.Service, cfg Config) http.Handler {
 	if cfg.FailureLog != nil {
 		h.failures, h.retention = cfg.FailureLog, cfg.FailureRetention
 		if h.retention <= 0 {
-			h.retention = DefaultFailureRetention
+			h.retention = journal.DefaultRetention
 		}
-		h.seen = SeenMarker(cfg.FailureLog, SeenRequest, h.log)
+		h.seen = journal.Marker(cfg.FailureLog, journal.SeenRequest, h.log)
 	}
 	for _, e := range endpoints() {
 		h.mux.HandleFunc(e.Method+" "+h.base+e.Path, func(w http.ResponseWriter, r *http.Request) {

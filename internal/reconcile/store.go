@@ -5,7 +5,7 @@ import (
 	"time"
 
 	"github.com/scim-bridge/scim-bridge/internal/directory"
-	"github.com/scim-bridge/scim-bridge/internal/httpapi"
+	"github.com/scim-bridge/scim-bridge/internal/journal"
 )
 
 // Store is what a run needs of a directory store: the directory operations
@@ -60,7 +60,7 @@ type Repairs interface {
 	SetCounter(ctx context.Context, kind directory.Kind, n, expect int64) error
 }
 
-// Journal is the run's memory and the handler's failure log.
+// Journal is the run's memory and the failure journal the handler writes.
 type Journal interface {
 	// LoadState returns the saved run state and its version (0 and nil
 	// when none was saved).
@@ -68,11 +68,8 @@ type Journal interface {
 	// SaveState saves data as version+1 if the saved version is still
 	// version.
 	SaveState(ctx context.Context, data []byte, version int64) error
-	// Failures returns the recorded failures with since < Time <= until,
-	// oldest first, at most limit.
-	Failures(ctx context.Context, since, until time.Time, limit int) ([]httpapi.Failure, error)
-	// LastSeen returns the latest time marked for what, zero if none.
-	LastSeen(ctx context.Context, what httpapi.Seen) (time.Time, error)
+
+	journal.Reader
 }
 
 // Rotation tells when the bearer token was last rotated.

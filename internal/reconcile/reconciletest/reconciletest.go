@@ -9,7 +9,7 @@ import (
 	"testing"
 
 	"github.com/scim-bridge/scim-bridge/internal/directory"
-	"github.com/scim-bridge/scim-bridge/internal/httpapi"
+	"github.com/scim-bridge/scim-bridge/internal/journal"
 	"github.com/scim-bridge/scim-bridge/internal/reconcile"
 )
 
@@ -18,7 +18,7 @@ import (
 type Store interface {
 	directory.Store
 	reconcile.Store
-	httpapi.FailureLog
+	journal.Writer
 }
 
 // Breaker writes what an interrupted write, or a bug, leaves behind,
