@@ -109,7 +109,7 @@ func (s *Store) Lookup(ctx context.Context, kind directory.Kind, k directory.Key
 	case value == "":
 	case k == directory.KeyEmail && kind == directory.KindUser:
 		ids, err = s.emailOwners(ctx, value)
-	case slices.Contains(uniqueKeys[kind], k):
+	case slices.Contains(directory.UniqueKeys(kind), k):
 		ids, err = s.uniqueOwner(ctx, kind, k, value)
 	}
 	if err != nil {
