@@ -37,6 +37,10 @@ type Config struct {
 	// FailureRetention is how long failure records are kept; zero selects
 	// journal.DefaultRetention.
 	FailureRetention time.Duration
+	// RequestID, if not nil, returns the id the platform gave a request
+	// ("" for none), such as Lambda's request id; the handler logs and
+	// echoes it, else the caller's X-Request-Id, else an id of its own.
+	RequestID func(*http.Request) string
 }
 
 // Route is one method and path pattern the handler serves. Path is relative
@@ -55,6 +59,7 @@ type handler struct {
 	failures  journal.Writer
 	retention time.Duration
 	seen      func(context.Context)
+	requestID func(*http.Request) string
 }
 
 // endpoint is a route with the function serving it. rt is the resource type
@@ -111,7 +116,10 @@ func Routes() []Route {
 // before it is routed. svc may be nil for a handler that serves only
 // discovery (the discovery function); its other routes then answer 500.
 func New(svc *directory.Service, cfg Config) http.Handler {
-	h := &handler{svc: svc, base: basePath(cfg.BasePath), tokens: cfg.Tokens, log: cfg.Logger, mux: http.NewServeMux()}
+	h := &handler{
+		svc: svc, base: basePath(cfg.BasePath), tokens: cfg.Tokens, log: cfg.Logger, mux: http.NewServeMux(),
+		requestID: cfg.RequestID,
+	}
 	if h.tokens == nil {
 		h.tokens = StaticTokens()
 	}
