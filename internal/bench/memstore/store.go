@@ -44,6 +44,8 @@ type Store struct {
 	groups  map[string]set
 }
 
+var _ directory.Store = (*Store)(nil)
+
 // New returns an empty store.
 func New() *Store {
 	s := &Store{kinds: map[directory.Kind]*kindData{}, members: map[string]set{}, groups: map[string]set{}}
