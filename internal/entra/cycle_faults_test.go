@@ -118,7 +118,7 @@ func reconcileNothing(t *testing.T, table string) {
 }
 
 // faultyGateway returns a gateway in front of b's functions built as
-// awsapp.Handler builds them, but whose DynamoDB client fails as inj
+// awsapp.NewHandler builds them, but whose DynamoDB client fails as inj
 // decides and does not retry. Errors the functions log go to errs.
 func faultyGateway(t *testing.T, b *entratest.Backend, inj *faults.Injector, errs io.Writer) *entratest.Gateway {
 	t.Helper()
