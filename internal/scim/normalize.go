@@ -78,6 +78,11 @@ func (rt *ResourceType) setKey(out map[string]any, seen map[string]string, schem
 			return BadRequest(InvalidValue, "%q must hold an object of that schema's attributes", key)
 		}
 		for k2, v2 := range obj {
+			// As at the top level: an extension serialised as a resource
+			// of its own may list its schema (issue 11).
+			if strings.EqualFold(k2, "schemas") {
+				continue
+			}
 			if err := rt.setKey(out, seen, ref.Schema, k2, v2); err != nil {
 				return err
 			}

@@ -79,6 +79,15 @@ func TestNormalizeCanonicalisesEntraBodies(t *testing.T) {
 			want: `{"userName":"a","urn:ietf:params:scim:schemas:extension:Contoso:2.0:User":{"Badge":{"n":7,"tags":["x"]}}}`,
 		},
 		{
+			name: "a schemas key inside an extension's object is ignored",
+			rt:   scim.Users,
+			in: `{"userName":"a",
+				"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User":{"schemas":["urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"],"department":"Ops"},
+				"urn:ietf:params:scim:schemas:extension:Contoso:2.0:User":{"Schemas":[],"badge":"7"}}`,
+			want: `{"userName":"a","urn:ietf:params:scim:schemas:extension:enterprise:2.0:User":{"department":"Ops"},
+				"urn:ietf:params:scim:schemas:extension:Contoso:2.0:User":{"badge":"7"}}`,
+		},
+		{
 			name: "read-only and write-only input dropped",
 			rt:   scim.Users,
 			in:   `{"id":"x","userName":"a","password":"hunter2","groups":[{"value":"g"}],"meta":{"created":"x"}}`,
