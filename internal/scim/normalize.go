@@ -248,6 +248,9 @@ func coerceOne(d *Attribute, v any) (any, error) {
 func coerceComplex(d *Attribute, v any) (any, error) {
 	switch x := v.(type) {
 	case map[string]any:
+		if d.appRoles {
+			x = appRole(d, x)
+		}
 		out := make(map[string]any, len(x))
 		for k, sv := range x {
 			sub := d.Sub(k)

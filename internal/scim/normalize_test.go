@@ -79,6 +79,22 @@ func TestNormalizeCanonicalisesEntraBodies(t *testing.T) {
 			want: `{"userName":"a","urn:ietf:params:scim:schemas:extension:Contoso:2.0:User":{"Badge":{"n":7,"tags":["x"]}}}`,
 		},
 		{
+			name: "Entra's AppRoleAssignmentsComplex POST: displayName of a role is its display",
+			rt:   scim.Users,
+			in: `{"userName":"a","roles":[
+				{"primary":false,"type":"WindowsAzureActiveDirectoryRole","displayName":"Admin","value":"Admin"},
+				{"primary":"False","type":"WindowsAzureActiveDirectoryRole","display":"User","DisplayName":"ignored","value":"User"}]}`,
+			want: `{"userName":"a","roles":[
+				{"primary":false,"type":"WindowsAzureActiveDirectoryRole","display":"Admin","value":"Admin"},
+				{"primary":false,"type":"WindowsAzureActiveDirectoryRole","display":"User","value":"User"}]}`,
+		},
+		{
+			name: "a role sent as a JSON document is the role it describes",
+			rt:   scim.Users,
+			in:   `{"userName":"a","roles":[{"primary":false,"value":"{\"id\":\"06b07648\",\"value\":\"Admin\",\"displayName\":\"Admin\",\"description\":\"x\"}"}]}`,
+			want: `{"userName":"a","roles":[{"primary":false,"display":"Admin","value":"Admin"}]}`,
+		},
+		{
 			name: "a schemas key inside an extension's object is ignored",
 			rt:   scim.Users,
 			in: `{"userName":"a",
