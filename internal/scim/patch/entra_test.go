@@ -101,9 +101,9 @@ func TestApplyEntraDialects(t *testing.T) {
 			after:  aliceWith(`{"urn:ietf:params:scim:schemas:extension:CustomExt:2.0:User":{"tags":[{"value":"1"}]}}`),
 		},
 		{
-			name:  "role assignment sent as a JSON string with a string primary",
+			name:  "role assignment sent as a JSON string with a string primary is the role it describes",
 			body:  body(`{"op":"Add","path":"roles","value":[{"primary":"True","type":"WindowsAzureActiveDirectoryRole","value":"{\"id\":\"1\",\"value\":\"Admin\"}"}]}`),
-			after: aliceWith(`{"roles":[{"primary":true,"type":"WindowsAzureActiveDirectoryRole","value":"{\"id\":\"1\",\"value\":\"Admin\"}"}]}`),
+			after: aliceWith(`{"roles":[{"primary":true,"type":"WindowsAzureActiveDirectoryRole","value":"Admin"}]}`),
 		},
 		{
 			name:   "role removal names the role in value",
