@@ -10,6 +10,7 @@ import (
 
 	"github.com/scim-bridge/scim-bridge/internal/directory"
 	"github.com/scim-bridge/scim-bridge/internal/scim"
+	"github.com/scim-bridge/scim-bridge/internal/scim/filter"
 )
 
 // partsDocs are stored documents the rendering from parts must copy
@@ -58,7 +59,7 @@ func TestPartsRenderLikeAttrs(t *testing.T) {
 		for _, p := range partsProjections {
 			t.Run(d.name+"/"+p.attributes+"/"+p.excluded, func(t *testing.T) {
 				checkParts(t, l, d.rt, []byte(d.doc), p.attributes, p.excluded)
-				proj, _ := d.rt.NewProjection(p.attributes, p.excluded)
+				proj, _ := filter.Projection(d.rt, p.attributes, p.excluded)
 				res := &directory.Resource{Type: d.rt, ID: "x", Doc: []byte(d.doc)}
 				// A partial projection needs Apply only where the
 				// document has the attribute; Entra's user has them all.
@@ -75,7 +76,7 @@ func TestPartsRenderLikeAttrs(t *testing.T) {
 // checkParts compares appendResource with the rendering through Attrs.
 func checkParts(t *testing.T, l links, rt *scim.ResourceType, doc []byte, attributes, excluded string) {
 	t.Helper()
-	proj, err := rt.NewProjection(attributes, excluded)
+	proj, err := filter.Projection(rt, attributes, excluded)
 	if err != nil {
 		return
 	}
