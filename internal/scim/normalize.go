@@ -35,6 +35,14 @@ func (rt *ResourceType) Normalize(body map[string]any) (map[string]any, error) {
 	return out, nil
 }
 
+// UnknownAttribute returns the 400 *Error for name, an attribute rt's
+// schemas do not define: it says where custom attributes belong, since the
+// usual cause is an attribute mapped without its extension's URN.
+// scimType is invalidValue for a body and invalidPath for a PATCH path.
+func (rt *ResourceType) UnknownAttribute(scimType, name string) *Error {
+	return BadRequest(scimType, "unknown attribute %q for %s; custom attributes belong in an extension schema such as urn:ietf:params:scim:schemas:extension:<Name>:2.0:%s:<attribute>", name, rt.Name, rt.Name)
+}
+
 // once records in seen that key sets the attribute at ref, and returns a
 // 400 *Error if another key set it, or its parent or a sub-attribute of it.
 func once(seen map[string]string, ref Ref, key string) error {
@@ -67,7 +75,7 @@ func (rt *ResourceType) setKey(out map[string]any, seen map[string]string, schem
 		ref, ok = rt.Resolve(p)
 	}
 	if !ok {
-		return BadRequest(InvalidValue, "unknown attribute %q for %s; custom attributes belong in an extension schema such as urn:ietf:params:scim:schemas:extension:<Name>:2.0:%s", key, rt.Name, rt.Name)
+		return rt.UnknownAttribute(InvalidValue, key)
 	}
 	if ref.Name == "" {
 		if v == nil {
@@ -195,7 +203,25 @@ func coerceMulti(d *Attribute, v any) (any, error) {
 	if len(out) == 0 {
 		return nil, nil
 	}
+	onePrimary(out)
 	return out, nil
+}
+
+// onePrimary leaves "primary": true on the last element that has it:
+// RFC 7643 §2.4 allows it once per attribute, and a PATCH that adds a
+// primary element makes the others non-primary the same way.
+func onePrimary(elems []any) {
+	last := -1
+	for i, e := range elems {
+		if m, ok := e.(map[string]any); ok && m["primary"] == true {
+			last = i
+		}
+	}
+	for i, e := range elems {
+		if m, ok := e.(map[string]any); ok && i != last && m["primary"] == true {
+			m["primary"] = false
+		}
+	}
 }
 
 func coerceOne(d *Attribute, v any) (any, error) {

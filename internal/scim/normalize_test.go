@@ -95,6 +95,12 @@ func TestNormalizeCanonicalisesEntraBodies(t *testing.T) {
 			want: `{"userName":"a","roles":[{"primary":false,"display":"Admin","value":"Admin"}]}`,
 		},
 		{
+			name: "primary is true on one element at most: the last (RFC 7643 §2.4)",
+			rt:   scim.Users,
+			in:   `{"userName":"a","emails":[{"value":"a@x","primary":true},{"value":"b@x","primary":"True"},{"value":"c@x"}]}`,
+			want: `{"userName":"a","emails":[{"value":"a@x","primary":false},{"value":"b@x","primary":true},{"value":"c@x"}]}`,
+		},
+		{
 			name: "a schemas key inside an extension's object is ignored",
 			rt:   scim.Users,
 			in: `{"userName":"a",

@@ -123,7 +123,7 @@ func isIgnoredKey(k string) bool {
 func (a *applier) target(kind string, p *filter.Path, v any, explicit bool) error {
 	ref, ok := a.rt.Resolve(p.Attr)
 	if !ok {
-		return scim.BadRequest(scim.InvalidPath, "unknown attribute %q for %s", p.Attr.String(), a.rt.Name)
+		return a.rt.UnknownAttribute(scim.InvalidPath, p.Attr.String())
 	}
 	switch {
 	case ref.Attr == groupMembers:
