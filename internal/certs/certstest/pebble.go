@@ -29,8 +29,11 @@ import (
 type Pebble struct {
 	// Directory is the ACME directory URL.
 	Directory string
-	// Client is an HTTP client that trusts Pebble's own HTTPS certificate.
+	// Client is an HTTP client that trusts Pebble's own HTTPS certificate;
+	// CAFile holds the PEM of the CA that issued that certificate, for a
+	// process of its own to trust (SSL_CERT_FILE).
 	Client *http.Client
+	CAFile string
 	mgmt   string
 }
 
@@ -81,8 +84,13 @@ func StartPebble(t testing.TB, tlsPort int) *Pebble {
 		}
 	})
 
+	caFile := filepath.Join(dir, "ca.pem")
+	if err := os.WriteFile(caFile, ca.PEM, 0o600); err != nil {
+		t.Fatal(err)
+	}
 	p := &Pebble{
 		Directory: "https://" + api + "/dir",
+		CAFile:    caFile,
 		Client:    &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: ca.Pool()}}},
 		mgmt:      mgmt,
 	}
