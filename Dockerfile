@@ -17,7 +17,7 @@ COPY . .
 RUN --mount=type=cache,target=/go/pkg/mod --mount=type=cache,target=/root/.cache/go-build \
     CGO_ENABLED=0 GOOS=$TARGETOS GOARCH=$TARGETARCH \
     go build -trimpath -ldflags="-s -w" -o /out/scimbridge ./cmd/scimbridge \
- && mkdir /out/data
+ && mkdir -m 0700 /out/data
 
 # The image: the binary alone on distroless (no shell, no package manager), as an unprivileged user.
 FROM gcr.io/distroless/static-debian12:nonroot

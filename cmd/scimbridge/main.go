@@ -26,6 +26,8 @@ commands:
   dynamodb create-table   create the bridge's DynamoDB table: --table NAME
   smoke                   play Entra's conversation against a Tenant URL: --url URL --token TOKEN [--ca FILE]
   healthcheck             ask the bridge serving on this machine for /healthz: [--addr ADDR]; exit 1 unless it is healthy
+  backup                  copy the data directory, while serve runs or not: --out FILE [--data DIR]
+  restore                 unpack a backup into a new data directory: --in FILE --data DIR
 `
 
 func main() {
@@ -66,6 +68,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return smoke(ctx, args[1:], stdout)
 	case "healthcheck":
 		return healthcheck(ctx, args[1:], stdout)
+	case "backup":
+		return backupCmd(ctx, args[1:], stdout)
+	case "restore":
+		return restoreCmd(ctx, args[1:], stdout)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

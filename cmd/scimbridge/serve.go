@@ -78,6 +78,16 @@ func serve(ctx context.Context, args []string, stdout io.Writer, logger *slog.Lo
 		return err
 	}
 	defer closeStore()
+	// The embedded store can copy itself while it serves, for `scimbridge
+	// backup`; a DynamoDB table has backups of its own.
+	if cp, ok := store.(checkpointer); ok {
+		stopAdmin, err := serveAdmin(w.data, cp, logger)
+		if err != nil {
+			logger.Warn("no online backups: cannot listen on the admin socket", slog.String("error", err.Error()))
+		} else {
+			defer stopAdmin()
+		}
+	}
 	// The Lambda functions' graph, on either store: both keep the failure
 	// journal `scimbridge reconcile` digests. The health check is in front
 	// of it, outside the SCIM base path.
