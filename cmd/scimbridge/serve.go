@@ -122,7 +122,7 @@ func serve(ctx context.Context, args []string, stdout io.Writer, logger *slog.Lo
 	srv := &http.Server{
 		Handler: h, TLSConfig: tlsServer.config,
 		ReadHeaderTimeout: 10 * time.Second, ReadTimeout: readTimeout, IdleTimeout: idleTimeout,
-		ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+		ErrorLog: serverLog(logger),
 	}
 	errc := make(chan error, 1)
 	go func() {

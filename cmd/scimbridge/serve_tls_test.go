@@ -1,10 +1,12 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"crypto/tls"
 	"errors"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/url"
@@ -183,5 +185,16 @@ func TestServeOnEveryInterfaceWithTLS(t *testing.T) {
 	}
 	if resp, _, err := getWith(tlsClient(ca, 0, 0), tenant+lookup, "t0k3n"); err != nil || resp.StatusCode != 200 {
 		t.Errorf("got %v", err)
+	}
+}
+
+func TestFailedHandshakesAreNoWarnings(t *testing.T) {
+	var logs bytes.Buffer
+	l := serverLog(slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug})))
+	l.Printf("http: TLS handshake error from 192.0.2.1:4242: tls: client offered only unsupported versions: [302 301]")
+	l.Printf("http: Accept error: too many open files; retrying in 5ms")
+	got := strings.Split(strings.TrimSpace(logs.String()), "\n")
+	if len(got) != 2 || !strings.Contains(got[0], `"level":"DEBUG"`) || !strings.Contains(got[1], `"level":"WARN"`) {
+		t.Errorf("got %q, want the handshake at debug level and the rest as a warning", got)
 	}
 }

@@ -5,12 +5,15 @@ import (
 	"crypto/tls"
 	"flag"
 	"fmt"
+	"log"
 	"log/slog"
 	"net"
 	"os"
 	"os/signal"
 	"path/filepath"
+	"slices"
 	"strconv"
+	"strings"
 	"syscall"
 
 	"github.com/scim-bridge/scim-bridge/internal/certs"
@@ -120,9 +123,10 @@ func (s serverTLS) run(ctx context.Context, logger *slog.Logger) {
 }
 
 // baseURL returns the URL clients reach the server listening on addr with,
-// without a path: the certificate's name with HTTPS (for ACME the domain,
-// on port 443, the only one its challenge can use), else the address, with
-// an unspecified host shown as the loopback address.
+// without a path: the certificate's first name that is not a wildcard with
+// HTTPS (for ACME the domain, on port 443, the only one its challenge can
+// use), else the address, with an unspecified host shown as the loopback
+// address.
 func (s serverTLS) baseURL(addr net.Addr, acmeDomain string) string {
 	host, port, _ := net.SplitHostPort(addr.String())
 	if ip := net.ParseIP(host); ip != nil && ip.IsUnspecified() {
@@ -134,8 +138,9 @@ func (s serverTLS) baseURL(addr net.Addr, acmeDomain string) string {
 	case s.acme != nil:
 		return "https://" + acmeDomain
 	}
-	if leaf := s.files.Leaf(); len(leaf.DNSNames) > 0 {
-		host = leaf.DNSNames[0]
+	leaf := s.files.Leaf()
+	if i := slices.IndexFunc(leaf.DNSNames, func(n string) bool { return !strings.HasPrefix(n, "*") }); i >= 0 {
+		host = leaf.DNSNames[i]
 	} else if len(leaf.IPAddresses) > 0 {
 		host = leaf.IPAddresses[0].String()
 	}
@@ -143,4 +148,23 @@ func (s serverTLS) baseURL(addr net.Addr, acmeDomain string) string {
 		return "https://" + host
 	}
 	return "https://" + net.JoinHostPort(host, port)
+}
+
+// serverLog returns net/http's error log for a server: failed TLS
+// handshakes, which scanners and clients of old TLS versions cause all day
+// on a public port, at debug level; anything else as a warning.
+func serverLog(logger *slog.Logger) *log.Logger {
+	return log.New(serverLogWriter{logger}, "", 0)
+}
+
+type serverLogWriter struct{ logger *slog.Logger }
+
+func (w serverLogWriter) Write(p []byte) (int, error) {
+	msg := strings.TrimSuffix(string(p), "\n")
+	level := slog.LevelWarn
+	if strings.HasPrefix(msg, "http: TLS handshake error") {
+		level = slog.LevelDebug
+	}
+	w.logger.Log(context.Background(), level, msg)
+	return len(p), nil
 }
