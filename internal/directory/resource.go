@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/scim-bridge/scim-bridge/internal/scim"
+	"github.com/scim-bridge/scim-bridge/internal/scim/codec"
 )
 
 // TimeLayout renders meta.created and meta.lastModified: RFC 3339 in UTC
@@ -46,7 +47,7 @@ func (r *Resource) Attrs() map[string]any {
 		return r.attrs
 	}
 	// It cannot fail: resource checked that Doc is a valid JSON object.
-	attrs, _ := scim.ParseObject(r.Doc)
+	attrs, _ := codec.ParseObject(r.Doc)
 	attrs["schemas"] = r.Type.SchemaURNs(attrs)
 	attrs["id"] = r.ID
 	attrs["meta"] = map[string]any{
@@ -86,7 +87,7 @@ func refs(ids []string, typ string) []any {
 // object, which Attrs and the HTTP layer rely on; checking costs no
 // allocation, where decoding it here would cost every read.
 func resource(rt *scim.ResourceType, rec *Record, members []string) (*Resource, error) {
-	if !scim.ValidObject(rec.Doc) {
+	if !codec.ValidObject(rec.Doc) {
 		return nil, fmt.Errorf("directory: decode %s %q: the stored document is not a JSON object", rec.Kind, rec.ID)
 	}
 	r := &Resource{Type: rt, ID: rec.ID, Version: rec.Version,

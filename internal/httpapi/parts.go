@@ -7,6 +7,7 @@ import (
 
 	"github.com/scim-bridge/scim-bridge/internal/directory"
 	"github.com/scim-bridge/scim-bridge/internal/scim"
+	"github.com/scim-bridge/scim-bridge/internal/scim/codec"
 )
 
 // appendParts appends the representation of res that proj selects, written
@@ -43,12 +44,12 @@ func (l links) appendParts(dst []byte, res *directory.Resource, proj *scim.Proje
 		if i > 0 {
 			o.b = append(o.b, ',')
 		}
-		o.b = scim.AppendJSONString(o.b, urn)
+		o.b = codec.AppendString(o.b, urn)
 	}
 	o.b = append(o.b, ']')
 	if decide("", []byte("id")) {
 		o.member("id")
-		o.b = scim.AppendJSONString(o.b, res.ID)
+		o.b = codec.AppendString(o.b, res.ID)
 	}
 	eachMember(res.Doc, func(rawKey, value []byte) bool {
 		key := unescaped(rawKey)
@@ -66,13 +67,13 @@ func (l links) appendParts(dst []byte, res *directory.Resource, proj *scim.Proje
 	if decide("", []byte("meta")) {
 		o.member("meta")
 		o.b = append(o.b, `{"resourceType":`...)
-		o.b = scim.AppendJSONString(o.b, rt.Name)
+		o.b = codec.AppendString(o.b, rt.Name)
 		o.b = append(o.b, `,"created":"`...)
 		o.b = res.Created.AppendFormat(o.b, directory.TimeLayout)
 		o.b = append(o.b, `","lastModified":"`...)
 		o.b = res.LastModified.AppendFormat(o.b, directory.TimeLayout)
 		o.b = append(o.b, `","version":`...)
-		o.b = scim.AppendJSONString(o.b, res.ETag())
+		o.b = codec.AppendString(o.b, res.ETag())
 		o.b = append(o.b, `,"location":`...)
 		o.b = l.appendURL(o.b, rt, res.ID)
 		o.b = append(o.b, '}')
@@ -191,9 +192,9 @@ func (l links) appendRefs(dst []byte, ids []string, typ string, rt *scim.Resourc
 			dst = append(dst, ',')
 		}
 		dst = append(dst, `{"value":`...)
-		dst = scim.AppendJSONString(dst, id)
+		dst = codec.AppendString(dst, id)
 		dst = append(dst, `,"type":`...)
-		dst = scim.AppendJSONString(dst, typ)
+		dst = codec.AppendString(dst, typ)
 		dst = append(dst, `,"$ref":`...)
 		dst = l.appendURL(dst, rt, id)
 		dst = append(dst, '}')
@@ -203,5 +204,5 @@ func (l links) appendRefs(dst []byte, ids []string, typ string, rt *scim.Resourc
 
 // appendURL writes links.of(rt, id) as a JSON string, without building it.
 func (l links) appendURL(dst []byte, rt *scim.ResourceType, id string) []byte {
-	return scim.AppendJSONString(dst, l.base, rt.Endpoint, "/", url.PathEscape(id))
+	return codec.AppendString(dst, l.base, rt.Endpoint, "/", url.PathEscape(id))
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/scim-bridge/scim-bridge/internal/directory"
 	"github.com/scim-bridge/scim-bridge/internal/scim"
+	"github.com/scim-bridge/scim-bridge/internal/scim/codec"
 )
 
 // partsDocs are stored documents the rendering from parts must copy
@@ -126,13 +127,13 @@ func FuzzParts(f *testing.F) {
 	}
 	l := links{base: "http://localhost/scim/v2"}
 	f.Fuzz(func(t *testing.T, doc, attributes, excluded string, group bool) {
-		// The service stores only what scim.AppendJSON writes: an object,
+		// The service stores only what codec.Append writes: an object,
 		// without duplicate names, in valid UTF-8.
-		v, err := scim.ParseObject([]byte(doc))
+		v, err := codec.ParseObject([]byte(doc))
 		if err != nil {
 			return
 		}
-		stored, err := scim.AppendJSON(nil, v)
+		stored, err := codec.Append(nil, v)
 		if err != nil {
 			return
 		}

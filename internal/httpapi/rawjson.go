@@ -5,7 +5,7 @@ import (
 	"encoding/json"
 	"unicode/utf8"
 
-	"github.com/scim-bridge/scim-bridge/internal/scim"
+	"github.com/scim-bridge/scim-bridge/internal/scim/codec"
 )
 
 // This file reads and writes JSON text directly, so that a stored resource
@@ -125,7 +125,7 @@ func (o *object) member(key string) {
 		o.b = append(o.b, ',')
 	}
 	o.n++
-	o.b = scim.AppendJSONString(o.b, key)
+	o.b = codec.AppendString(o.b, key)
 	o.b = append(o.b, ':')
 }
 

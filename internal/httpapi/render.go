@@ -8,6 +8,7 @@ import (
 
 	"github.com/scim-bridge/scim-bridge/internal/directory"
 	"github.com/scim-bridge/scim-bridge/internal/scim"
+	"github.com/scim-bridge/scim-bridge/internal/scim/codec"
 )
 
 // links builds the absolute URLs of a response (meta.location, $ref,
@@ -72,7 +73,7 @@ func (l links) appendResource(dst []byte, res *directory.Resource, proj *scim.Pr
 	if out, ok := l.appendParts(dst, res, proj); ok {
 		return out, nil
 	}
-	out, err := scim.AppendJSON(dst, l.resource(res, proj))
+	out, err := codec.Append(dst, l.resource(res, proj))
 	if err != nil {
 		return dst, fmt.Errorf("httpapi: encode %s %q: %w", res.Type.Name, res.ID, err)
 	}

@@ -1,10 +1,12 @@
-package scim
+package codec
 
 import (
 	"encoding/json"
 	"errors"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/scim-bridge/scim-bridge/internal/scim"
 )
 
 // maxNesting is encoding/json's limit on nested arrays and objects, which
@@ -13,7 +15,7 @@ const maxNesting = 10000
 
 // errInvalidJSON is the parser's one error: callers that owe their client
 // a precise message ask encoding/json for one.
-var errInvalidJSON = errors.New("scim: not valid JSON")
+var errInvalidJSON = errors.New("codec: not valid JSON")
 
 // ParseObject decodes the JSON object b into canonical form, exactly as
 // encoding/json decodes it into a map[string]any with UseNumber (the last
@@ -28,7 +30,7 @@ func ParseObject(b []byte) (map[string]any, error) {
 	}
 	obj, ok := v.(map[string]any)
 	if !ok {
-		return nil, errors.New("scim: the JSON text is " + DescribeJSON(v) + ", not an object")
+		return nil, errors.New("codec: the JSON text is " + scim.DescribeJSON(v) + ", not an object")
 	}
 	return obj, nil
 }
