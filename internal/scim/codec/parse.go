@@ -121,43 +121,63 @@ func (p *parser) literal(text string, v any) any {
 }
 
 func (p *parser) object(build bool) any {
-	if p.depth++; p.depth > maxNesting {
-		return p.fail()
-	}
-	defer func() { p.depth-- }()
 	var m map[string]any
 	if build {
 		m = map[string]any{}
 	}
+	ok := p.members(build, func(k string, _ []byte) bool {
+		v := p.value(build)
+		if build && !p.bad {
+			m[k] = v
+		}
+		return !p.bad
+	})
+	if !ok {
+		return nil
+	}
+	return m
+}
+
+// members reads the object at p.i, calling member for each of its members
+// with p.i at the member's value, which member must read. It passes the
+// key decoded when building, and as written (the quoted token) always. It
+// reports false when the text is not valid JSON or member returned false.
+func (p *parser) members(build bool, member func(key string, token []byte) bool) bool {
+	if p.depth++; p.depth > maxNesting {
+		p.fail()
+		return false
+	}
+	defer func() { p.depth-- }()
 	p.i++ // {
 	p.space()
 	if p.i < len(p.b) && p.b[p.i] == '}' {
 		p.i++
-		return m
+		return true
 	}
 	for {
 		p.space()
 		if p.i >= len(p.b) || p.b[p.i] != '"' {
-			return p.fail()
+			p.fail()
+			return false
 		}
+		start := p.i
 		k := p.string(build)
+		end := p.i
 		p.space()
 		if p.bad || p.i >= len(p.b) || p.b[p.i] != ':' {
-			return p.fail()
+			p.fail()
+			return false
 		}
 		p.i++
-		v := p.value(build)
-		if p.bad {
-			return nil
-		}
-		if build {
-			m[k] = v
+		p.space()
+		if !member(k, p.b[start:end]) {
+			return false
 		}
 		if !p.next('}') {
-			return nil
+			return false
 		}
 		if p.b[p.i-1] == '}' {
-			return m
+			return true
 		}
 	}
 }
@@ -222,10 +242,7 @@ func (p *parser) string(build bool) string {
 			case plain || !strings.Contains(p.src[start:j], `\`) && utf8.ValidString(p.src[start:j]):
 				return p.src[start:j]
 			}
-			var s string
-			// The text is a valid JSON string, so this cannot fail.
-			_ = json.Unmarshal(p.b[start-1:j+1], &s)
-			return s
+			return decodeString(p.b[start-1 : j+1])
 		case c == '\\':
 			plain = false
 			if j++; j >= len(p.b) {
@@ -252,6 +269,15 @@ func (p *parser) string(build bool) string {
 	}
 	p.fail() // unterminated
 	return ""
+}
+
+// decodeString returns the value of the valid JSON string token s, as
+// encoding/json decodes it.
+func decodeString(s []byte) string {
+	var out string
+	// s is a valid JSON string, so this cannot fail.
+	_ = json.Unmarshal(s, &out)
+	return out
 }
 
 func isHex(c byte) bool { return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F' }

@@ -1,30 +1,28 @@
-package httpapi
+package codec
 
 import (
 	"bytes"
 	"net/url"
 	"unicode/utf8"
 
-	"github.com/scim-bridge/scim-bridge/internal/directory"
 	"github.com/scim-bridge/scim-bridge/internal/scim"
-	"github.com/scim-bridge/scim-bridge/internal/scim/codec"
 )
 
-// appendParts appends the representation of res that proj selects, written
-// from res's parts: its stored document's members copied as they are, and
+// appendParts appends the representation of r that proj selects, written
+// from r's parts: its stored document's members copied as they are, and
 // schemas, id, meta and a user's groups or a group's members written
-// around them. It is the same JSON as links.resource renders from
-// res.Attrs, without decoding the document. It reports false, having
+// around them. It is the same JSON as Append writes of proj.Apply of
+// linked, without decoding the document. It reports false, having
 // appended nothing, when proj keeps only part of an attribute, which only
 // proj.Apply computes.
-func (l links) appendParts(dst []byte, res *directory.Resource, proj *scim.Projection) ([]byte, bool) {
-	if !utf8.Valid(res.Doc) {
+func appendParts(dst []byte, base string, r *Resource, proj *scim.Projection) ([]byte, bool) {
+	if !utf8.Valid(r.Doc) {
 		// The service never stores one; decoding replaces what is
 		// invalid, so that the response is valid UTF-8 all the same.
 		return dst, false
 	}
 	o := object{b: append(dst, '{')}
-	rt := res.Type
+	rt := r.Type
 	// decide says whether to write the attribute; abort, when only part
 	// of it is kept.
 	var abort bool
@@ -40,25 +38,25 @@ func (l links) appendParts(dst []byte, res *directory.Resource, proj *scim.Proje
 
 	o.member("schemas")
 	o.b = append(o.b, '[')
-	for i, urn := range rt.SchemaURNsOf(urnKeys(rt, res.Doc)) {
+	for i, urn := range rt.SchemaURNsOf(urnKeys(rt, r.Doc)) {
 		if i > 0 {
 			o.b = append(o.b, ',')
 		}
-		o.b = codec.AppendString(o.b, urn)
+		o.b = AppendString(o.b, urn)
 	}
 	o.b = append(o.b, ']')
 	if decide("", []byte("id")) {
 		o.member("id")
-		o.b = codec.AppendString(o.b, res.ID)
+		o.b = AppendString(o.b, r.ID)
 	}
-	eachMember(res.Doc, func(rawKey, value []byte) bool {
-		key := unescaped(rawKey)
+	eachMember(r.Doc, func(rawKey, value []byte) bool {
+		key := text(rawKey)
 		switch k := string(key); {
 		case k == "schemas" || k == "id" || k == "meta",
-			k == "groups" && len(res.Groups) > 0, k == "members" && len(res.Members) > 0:
+			k == "groups" && len(r.Groups) > 0, k == "members" && len(r.Members) > 0:
 			// The service's own values replace the document's.
 		case isURN(key):
-			l.appendExtension(&o, rawKey, extensionURN(rt, key), value, proj, decide)
+			appendExtension(&o, base, rawKey, extensionURN(rt, key), value, proj, decide)
 		case decide("", key):
 			o.raw(rawKey, value)
 		}
@@ -67,24 +65,24 @@ func (l links) appendParts(dst []byte, res *directory.Resource, proj *scim.Proje
 	if decide("", []byte("meta")) {
 		o.member("meta")
 		o.b = append(o.b, `{"resourceType":`...)
-		o.b = codec.AppendString(o.b, rt.Name)
+		o.b = AppendString(o.b, rt.Name)
 		o.b = append(o.b, `,"created":"`...)
-		o.b = res.Created.AppendFormat(o.b, directory.TimeLayout)
+		o.b = r.Created.AppendFormat(o.b, timeLayout)
 		o.b = append(o.b, `","lastModified":"`...)
-		o.b = res.LastModified.AppendFormat(o.b, directory.TimeLayout)
+		o.b = r.LastModified.AppendFormat(o.b, timeLayout)
 		o.b = append(o.b, `","version":`...)
-		o.b = codec.AppendString(o.b, res.ETag())
+		o.b = appendETag(o.b, r.Version)
 		o.b = append(o.b, `,"location":`...)
-		o.b = l.appendURL(o.b, rt, res.ID)
+		o.b = appendURL(o.b, base, rt, r.ID)
 		o.b = append(o.b, '}')
 	}
-	if len(res.Groups) > 0 && decide("", []byte("groups")) {
+	if len(r.Groups) > 0 && decide("", []byte("groups")) {
 		o.member("groups")
-		o.b = l.appendRefs(o.b, res.Groups, "direct", scim.Groups)
+		o.b = appendRefs(o.b, base, r.Groups, "direct", scim.Groups)
 	}
-	if len(res.Members) > 0 && decide("", []byte("members")) {
+	if len(r.Members) > 0 && decide("", []byte("members")) {
 		o.member("members")
-		o.b = l.appendRefs(o.b, res.Members, "User", scim.Users)
+		o.b = appendRefs(o.b, base, r.Members, "User", scim.Users)
 	}
 	if abort {
 		return dst, false
@@ -97,7 +95,7 @@ func (l links) appendParts(dst []byte, res *directory.Resource, proj *scim.Proje
 func urnKeys(rt *scim.ResourceType, doc []byte) func(yield func(string) bool) {
 	return func(yield func(string) bool) {
 		eachMember(doc, func(rawKey, _ []byte) bool {
-			if key := unescaped(rawKey); isURN(key) {
+			if key := text(rawKey); isURN(key) {
 				return yield(extensionURN(rt, key))
 			}
 			return true
@@ -123,7 +121,7 @@ func isURN(key []byte) bool { return len(key) > 4 && bytes.EqualFold(key[:4], []
 // identity projection, else only the attributes proj keeps, and nothing
 // when it keeps none (as proj.Apply does). The enterprise manager gets its
 // $ref.
-func (l links) appendExtension(o *object, rawKey []byte, urn string, value []byte, proj *scim.Projection, decide func(urn string, key []byte) bool) {
+func appendExtension(o *object, base string, rawKey []byte, urn string, value []byte, proj *scim.Projection, decide func(urn string, key []byte) bool) {
 	enterprise := urn == scim.EnterpriseUserSchema
 	if proj.Identity() && (!enterprise || !isObject(value)) {
 		o.raw(rawKey, value)
@@ -136,12 +134,12 @@ func (l links) appendExtension(o *object, rawKey []byte, urn string, value []byt
 	o.raw(rawKey, []byte{'{'})
 	ext := object{b: o.b}
 	eachMember(value, func(rawSub, sub []byte) bool {
-		name := unescaped(rawSub)
+		name := text(rawSub)
 		switch {
 		case !decide(urn, name):
 		case enterprise && string(name) == "manager":
 			ext.member("manager")
-			ext.b = l.appendManager(ext.b, sub)
+			ext.b = appendManager(ext.b, base, sub)
 		default:
 			ext.raw(rawSub, sub)
 		}
@@ -155,14 +153,14 @@ func (l links) appendExtension(o *object, rawKey []byte, urn string, value []byt
 }
 
 // appendManager writes a manager {"value": id, …} with its $ref added, as
-// links.resource does; another value is written as it is.
-func (l links) appendManager(dst []byte, manager []byte) []byte {
+// linked does; another value is written as it is.
+func appendManager(dst []byte, base string, manager []byte) []byte {
 	if !isObject(manager) {
 		return append(dst, manager...)
 	}
 	var id string
 	eachMember(manager, func(rawKey, v []byte) bool {
-		if string(unescaped(rawKey)) == "value" {
+		if string(text(rawKey)) == "value" {
 			id, _ = stringValue(v)
 			return false
 		}
@@ -173,36 +171,37 @@ func (l links) appendManager(dst []byte, manager []byte) []byte {
 	}
 	m := object{b: append(dst, '{')}
 	eachMember(manager, func(rawKey, v []byte) bool {
-		if string(unescaped(rawKey)) != "$ref" {
+		if string(text(rawKey)) != "$ref" {
 			m.raw(rawKey, v)
 		}
 		return true
 	})
 	m.member("$ref")
-	m.b = l.appendURL(m.b, scim.Users, id)
+	m.b = appendURL(m.b, base, scim.Users, id)
 	return append(m.b, '}')
 }
 
 // appendRefs writes a list of references to ids of rt, as
 // [{"value": id, "type": typ, "$ref": url}].
-func (l links) appendRefs(dst []byte, ids []string, typ string, rt *scim.ResourceType) []byte {
+func appendRefs(dst []byte, base string, ids []string, typ string, rt *scim.ResourceType) []byte {
 	dst = append(dst, '[')
 	for i, id := range ids {
 		if i > 0 {
 			dst = append(dst, ',')
 		}
 		dst = append(dst, `{"value":`...)
-		dst = codec.AppendString(dst, id)
+		dst = AppendString(dst, id)
 		dst = append(dst, `,"type":`...)
-		dst = codec.AppendString(dst, typ)
+		dst = AppendString(dst, typ)
 		dst = append(dst, `,"$ref":`...)
-		dst = l.appendURL(dst, rt, id)
+		dst = appendURL(dst, base, rt, id)
 		dst = append(dst, '}')
 	}
 	return append(dst, ']')
 }
 
-// appendURL writes links.of(rt, id) as a JSON string, without building it.
-func (l links) appendURL(dst []byte, rt *scim.ResourceType, id string) []byte {
-	return codec.AppendString(dst, l.base, rt.Endpoint, "/", url.PathEscape(id))
+// appendURL writes Location(base, rt, id) as a JSON string, without
+// building it.
+func appendURL(dst []byte, base string, rt *scim.ResourceType, id string) []byte {
+	return AppendString(dst, base, rt.Endpoint, "/", url.PathEscape(id))
 }
