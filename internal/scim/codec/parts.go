@@ -210,35 +210,6 @@ func appendURL(dst []byte, base string, rt *scim.ResourceType, id string) []byte
 	return AppendString(dst, base, rt.Endpoint, "/", url.PathEscape(id))
 }
 
-// eachMember calls yield with the key (the quoted token, as written) and
-// the value (its JSON text) of each member of the JSON object obj, in
-// order, until yield returns false. It reads obj with the parser, so it
-// stops where obj is not valid JSON.
-func eachMember(obj []byte, yield func(key, value []byte) bool) {
-	p := parser{b: obj}
-	p.space()
-	if p.i >= len(obj) || obj[p.i] != '{' {
-		return
-	}
-	p.members(false, func(_ string, key []byte) bool {
-		start := p.i
-		p.value(false)
-		return !p.bad && yield(key, obj[start:p.i])
-	})
-}
-
-// text returns the value of the valid JSON string token s: a slice of s
-// when it holds no escape and is valid UTF-8, as all the keys and values
-// the service writes are, so that reading a document allocates nothing;
-// else what encoding/json decodes it to (U+FFFD for invalid UTF-8
-// included).
-func text(s []byte) []byte {
-	if inner := s[1 : len(s)-1]; bytes.IndexByte(inner, '\\') < 0 && utf8.Valid(inner) {
-		return inner
-	}
-	return []byte(decodeString(s))
-}
-
 // stringValue returns the value of the valid JSON value v if it is a
 // string.
 func stringValue(v []byte) (string, bool) {
