@@ -2,7 +2,6 @@ package codec
 
 import (
 	"encoding/json"
-	"strings"
 	"unicode/utf8"
 )
 
@@ -28,7 +27,8 @@ func (p *parser) fail() any {
 }
 
 func (p *parser) space() {
-	for p.i < len(p.b) && (p.b[p.i] == ' ' || p.b[p.i] == '\t' || p.b[p.i] == '\n' || p.b[p.i] == '\r') {
+	// White space is rare: one comparison passes over any other byte.
+	for p.i < len(p.b) && p.b[p.i] <= ' ' && (p.b[p.i] == ' ' || p.b[p.i] == '\t' || p.b[p.i] == '\n' || p.b[p.i] == '\r') {
 		p.i++
 	}
 }
@@ -180,20 +180,28 @@ func (p *parser) next(closing byte) bool {
 // encoding/json, so that every rule (surrogates, U+FFFD) is its own.
 func (p *parser) string(build bool) string {
 	start := p.i + 1
-	plain := true
+	// plain: neither escapes nor bytes past ASCII, the common case, which
+	// needs no decoding and no UTF-8 check.
+	plain, escaped := true, false
 	for j := start; j < len(p.b); j++ {
-		switch c := p.b[j]; {
-		case c == '"':
+		for j < len(p.b) && !stringStop[p.b[j]] {
+			j++
+		}
+		if j >= len(p.b) {
+			break
+		}
+		switch c := p.b[j]; c {
+		case '"':
 			p.i = j + 1
 			switch {
 			case !build:
 				return ""
-			case plain || !strings.Contains(p.src[start:j], `\`) && utf8.ValidString(p.src[start:j]):
+			case plain || !escaped && utf8.ValidString(p.src[start:j]):
 				return p.src[start:j]
 			}
 			return decodeString(p.b[start-1 : j+1])
-		case c == '\\':
-			plain = false
+		case '\\':
+			plain, escaped = false, true
 			if j++; j >= len(p.b) {
 				break
 			}
@@ -209,16 +217,30 @@ func (p *parser) string(build bool) string {
 				p.fail()
 				return ""
 			}
-		case c < 0x20:
-			p.fail()
+		default:
+			if c >= utf8.RuneSelf {
+				plain = false
+				continue
+			}
+			p.fail() // a control character (RFC 8259 §7)
 			return ""
-		case c >= utf8.RuneSelf:
-			plain = false
 		}
 	}
 	p.fail() // unterminated
 	return ""
 }
+
+// stringStop marks the bytes that end a run of plain bytes in a string:
+// the closing quote, an escape, the control characters, which JSON does
+// not allow unescaped (RFC 8259 §7), and bytes past ASCII. Most strings
+// are one run, which the parser skips in a tight loop.
+var stringStop = func() (stop [256]bool) {
+	for c := range 256 {
+		stop[c] = c < 0x20 || c >= utf8.RuneSelf
+	}
+	stop['"'], stop['\\'] = true, true
+	return stop
+}()
 
 func isHex(c byte) bool { return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F' }
 

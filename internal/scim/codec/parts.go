@@ -7,6 +7,7 @@ package codec
 import (
 	"bytes"
 	"net/url"
+	"slices"
 	"unicode/utf8"
 
 	"github.com/scim-bridge/scim-bridge/internal/scim"
@@ -25,7 +26,6 @@ func appendParts(dst []byte, base string, r *Resource, proj *scim.Projection) ([
 		// invalid, so that the response is valid UTF-8 all the same.
 		return dst, false
 	}
-	o := object{b: append(dst, '{')}
 	rt := r.Type
 	// decide says whether to write the attribute; abort, when only part
 	// of it is kept.
@@ -40,19 +40,13 @@ func appendParts(dst []byte, base string, r *Resource, proj *scim.Projection) ([
 		return keep && whole
 	}
 
-	o.member("schemas")
-	o.b = append(o.b, '[')
-	for i, urn := range rt.SchemaURNsOf(urnKeys(rt, r.Doc)) {
-		if i > 0 {
-			o.b = append(o.b, ',')
-		}
-		o.b = AppendString(o.b, urn)
-	}
-	o.b = append(o.b, ']')
-	if decide("", []byte("id")) {
-		o.member("id")
-		o.b = AppendString(o.b, r.ID)
-	}
+	// schemas comes first but names the extensions the document holds
+	// data of, which the one walk over it finds: the members are written
+	// first, each after a comma, and schemas and id put before them.
+	start := len(dst)
+	o := object{b: dst, n: 1}
+	var urnBuf [4]string
+	urns := urnBuf[:0]
 	eachMember(r.Doc, func(rawKey, value []byte) bool {
 		key := text(rawKey)
 		switch k := string(key); {
@@ -60,12 +54,28 @@ func appendParts(dst []byte, base string, r *Resource, proj *scim.Projection) ([
 			k == "groups" && len(r.Groups) > 0, k == "members" && len(r.Members) > 0:
 			// The service's own values replace the document's.
 		case isURN(key):
-			appendExtension(&o, base, rawKey, extensionURN(rt, key), value, proj, decide)
+			urn := extensionURN(rt, key)
+			urns = append(urns, urn)
+			appendExtension(&o, base, rawKey, urn, value, proj, decide)
 		case decide("", key):
 			o.raw(rawKey, value)
 		}
 		return !abort
 	})
+	var headBuf [256]byte
+	head := append(headBuf[:0], `{"schemas":[`...)
+	for i, urn := range rt.SchemaURNsOf(slices.Values(urns)) {
+		if i > 0 {
+			head = append(head, ',')
+		}
+		head = AppendString(head, urn)
+	}
+	head = append(head, ']')
+	if decide("", []byte("id")) {
+		head = append(head, `,"id":`...)
+		head = AppendString(head, r.ID)
+	}
+	o.b = slices.Insert(o.b, start, head...)
 	if decide("", []byte("meta")) {
 		o.member("meta")
 		o.b = append(o.b, `{"resourceType":`...)
@@ -92,19 +102,6 @@ func appendParts(dst []byte, base string, r *Resource, proj *scim.Projection) ([
 		return dst, false
 	}
 	return append(o.b, '}'), true
-}
-
-// urnKeys yields the document's top-level keys that are schema URNs: the
-// extensions it holds data of.
-func urnKeys(rt *scim.ResourceType, doc []byte) func(yield func(string) bool) {
-	return func(yield func(string) bool) {
-		eachMember(doc, func(rawKey, _ []byte) bool {
-			if key := text(rawKey); isURN(key) {
-				return yield(extensionURN(rt, key))
-			}
-			return true
-		})
-	}
 }
 
 // extensionURN returns the URN key as a string: a known extension's own
