@@ -32,6 +32,11 @@ const (
 	attrDeleting = "deleting"
 	attrID       = "id"
 	attrCount    = "n"
+	// attrAdded and attrRemoved hold, on a group's record, the member ids
+	// its version added and removed (a string set, absent when none): the
+	// stream record of a member change carries them (stream.go).
+	attrAdded   = "added"
+	attrRemoved = "removed"
 )
 
 // uniqueKeys are the keys that are unique within each kind, in the order
