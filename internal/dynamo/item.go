@@ -125,6 +125,12 @@ func decodeRecord(kind directory.Kind, it item) (*directory.Record, error) {
 	if _, ok := it[attrDeleting]; ok {
 		return nil, directory.ErrNotFound
 	}
+	return decodeFields(kind, it)
+}
+
+// decodeFields returns the record stored in it, whether a delete has begun
+// or not.
+func decodeFields(kind directory.Kind, it item) (*directory.Record, error) {
 	pk := getS(it, attrPK)
 	_, id, _ := strings.Cut(pk, "#")
 	rec := &directory.Record{
