@@ -7,7 +7,8 @@ correct but makes realistic provisioning tests take hours. This launcher
 keeps moto's transaction logic and its answers, and only replaces the
 backup: it snapshots the items the transaction names before it runs and
 puts them back if it fails. moto derives secondary indexes from the items,
-so restoring the items restores everything.
+so restoring the items restores everything; the stream records the failed
+transaction made are dropped, as DynamoDB never writes them.
 
 It also makes a base-table Query read only the queried partition, and an
 index Query skip a sort of the whole table it does not need: moto 5 scans
@@ -61,6 +62,7 @@ def _key(backend, op_type, op):
 
 def transact_write_items(self, transact_items):
     snapshot = []
+    streams = {}
     for item in transact_items:
         try:
             op_type, op = next(iter(item.items()))
@@ -69,6 +71,8 @@ def transact_write_items(self, transact_items):
         except Exception:  # moto itself reports malformed operations
             continue
         snapshot.append((table.name, key, copy.deepcopy(current)))
+        if table.stream_shard is not None:
+            streams.setdefault(table.name, (table.stream_shard, len(table.stream_shard.items)))
     try:
         return _original(self, transact_items)
     except (TransactionCanceledException, MultipleTransactionsException, MockValidationException):
@@ -78,6 +82,10 @@ def transact_write_items(self, transact_items):
                     self.delete_item(table_name, key)
             else:
                 self.put_item(table_name, before.to_json()["Attributes"])
+        # A cancelled transaction writes nothing to a table's stream on
+        # DynamoDB: drop what its partial run and the undo recorded.
+        for shard, length in streams.values():
+            del shard.items[length:]
         raise
 
 
