@@ -63,10 +63,10 @@ func New(client PutEventsAPI, bus string, logger *slog.Logger) *Publisher {
 //
 // It returns no error: every failure is a batch item failure.
 func (p *Publisher) Handle(ctx context.Context, ev lambdaevents.DynamoDBEvent) (lambdaevents.DynamoDBEventResponse, error) {
-	b := batch{p: p, held: map[string]bool{}, reported: map[string]bool{}}
+	b := batch{p: p, held: map[string]bool{}, reported: map[string]bool{}, failures: []lambdaevents.DynamoDBBatchItemFailure{}}
 	for _, rec := range ev.Records {
 		seq := rec.Change.SequenceNumber
-		c, ok, err := dynamo.StreamChange(image(rec.Change.OldImage), image(rec.Change.NewImage), rec.Change.ApproximateCreationDateTime.Time)
+		c, ok, err := Change(rec)
 		if !ok && err == nil {
 			continue
 		}
@@ -87,6 +87,13 @@ func (p *Publisher) Handle(ctx context.Context, ev lambdaevents.DynamoDBEvent) (
 	b.flush(ctx)
 	p.log.InfoContext(ctx, "published", "records", len(ev.Records), "events", b.published, "failed", len(b.failures))
 	return lambdaevents.DynamoDBEventResponse{BatchItemFailures: b.failures}, nil
+}
+
+// Change returns the change of a user or group that a stream record
+// describes; ok is false for a record of no such change (see
+// dynamo.StreamChange).
+func Change(rec lambdaevents.DynamoDBEventRecord) (c events.Change, ok bool, err error) {
+	return dynamo.StreamChange(image(rec.Change.OldImage), image(rec.Change.NewImage), rec.Change.ApproximateCreationDateTime.Time)
 }
 
 // batch is the entries of one PutEvents request being gathered, and what
