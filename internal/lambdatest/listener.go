@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
@@ -80,15 +81,17 @@ func (l *Listener) Receive(ctx context.Context) ([]Envelope, error) {
 		if len(resp.Messages) == 0 {
 			return out, nil
 		}
-		for _, m := range resp.Messages {
+		var done []sqstypes.DeleteMessageBatchRequestEntry
+		for i, m := range resp.Messages {
 			var e Envelope
 			if err := json.Unmarshal([]byte(aws.ToString(m.Body)), &e); err != nil {
 				return nil, fmt.Errorf("receive events: %w", err)
 			}
 			out = append(out, e)
-			if _, err := l.sqs.DeleteMessage(ctx, &sqs.DeleteMessageInput{QueueUrl: aws.String(l.queue), ReceiptHandle: m.ReceiptHandle}); err != nil {
-				return nil, fmt.Errorf("receive events: %w", err)
-			}
+			done = append(done, sqstypes.DeleteMessageBatchRequestEntry{Id: aws.String(strconv.Itoa(i)), ReceiptHandle: m.ReceiptHandle})
+		}
+		if _, err := l.sqs.DeleteMessageBatch(ctx, &sqs.DeleteMessageBatchInput{QueueUrl: aws.String(l.queue), Entries: done}); err != nil {
+			return nil, fmt.Errorf("receive events: %w", err)
 		}
 	}
 }
