@@ -385,14 +385,6 @@ func equalTypes(a, b map[string][]events.Type) bool {
 	return true
 }
 
-func countEvents(m map[string][]events.Type) int {
-	n := 0
-	for _, v := range m {
-		n += len(v)
-	}
-	return n
-}
-
 // TestAFailedWriteHasNoEvent makes writes that fail — a create and a rename
 // onto a taken userName, both cancelled transactions or failed conditions
 // — around one that succeeds: only the committed change has an event.
