@@ -12,8 +12,7 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/scim-bridge/scim-bridge/internal/directory"
-	"github.com/scim-bridge/scim-bridge/internal/httpapi"
+	"github.com/scim-bridge/scim-bridge/internal/awsapp"
 )
 
 // shutdownGrace bounds how long in-flight requests may finish after a
@@ -23,53 +22,48 @@ const shutdownGrace = 20 * time.Second
 func serve(ctx context.Context, args []string, stdout io.Writer, logger *slog.Logger) error {
 	fl := newFlags("serve")
 	addr := fl.String("addr", "127.0.0.1:8080", "address to listen on")
-	var b backend
-	fl.StringVar(&b.store, "store", "embedded", "where the directory lives: embedded or dynamodb")
-	fl.StringVar(&b.data, "data", "./.scimbridge", "directory of the embedded store and the generated token")
-	fl.StringVar(&b.table, "table", "", "DynamoDB table (with --store dynamodb)")
+	var w where
+	w.flags(fl, "directory of the embedded store and the generated token")
 	token := fl.String("token", os.Getenv("SCIMBRIDGE_TOKEN"), "Secret Token to accept (default $SCIMBRIDGE_TOKEN, else generated and kept in the data directory)")
 	tokenSecret := fl.String("token-secret", "", "Secrets Manager secret (ARN or name) holding the Secret Token, instead of --token")
 	if err := fl.Parse(args); err != nil {
 		return err
 	}
-	if err := os.MkdirAll(b.data, 0o700); err != nil {
+	if err := os.MkdirAll(w.data, 0o700); err != nil {
 		return fmt.Errorf("create data directory: %w", err)
 	}
-	var tokens httpapi.TokenSource
-	var tok string
+	s := awsapp.Settings{Table: w.table, TokenSecret: *tokenSecret}
 	var generated bool
 	var err error
-	if *tokenSecret != "" {
-		if tokens, err = secretTokens(ctx, *tokenSecret, logger); err != nil {
+	if s.TokenSecret == "" {
+		if s.Token, generated, err = localToken(*token, w.data); err != nil {
 			return err
 		}
-	} else {
-		if tok, generated, err = localToken(*token, b.data); err != nil {
-			return err
-		}
-		tokens = httpapi.StaticTokens(tok)
 	}
-	store, closeStore, err := b.open(ctx)
+	cfg, err := awsConfig(ctx, w.onAWS() || s.TokenSecret != "")
+	if err != nil {
+		return err
+	}
+	store, closeStore, err := w.open(cfg)
 	if err != nil {
 		return err
 	}
 	defer closeStore()
+	// The Lambda functions' graph, on either store: both keep the failure
+	// journal `scimbridge reconcile` digests.
+	h := awsapp.Handler(store, awsapp.Tokens(cfg, s, store, logger), logger)
 
-	cfg := httpapi.Config{Tokens: tokens, Logger: logger}
-	// Both stores keep the failure log `scimbridge reconcile` digests.
-	cfg.FailureLog, _ = store.(httpapi.FailureLog)
-	h := httpapi.New(directory.New(store, directory.Options{}), cfg)
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
 	}
 	fmt.Fprintf(stdout, "scim-bridge is listening.\n  Tenant URL:   http://%s/scim/v2\n", ln.Addr())
-	kept := filepath.Join(b.data, tokenFile)
+	kept := filepath.Join(w.data, tokenFile)
 	switch {
 	case *tokenSecret != "":
 		fmt.Fprintf(stdout, "  Secret Token: the value of secret %s\n", *tokenSecret)
 	case generated:
-		fmt.Fprintf(stdout, "  Secret Token: %s\n  (kept in %s; read it later with: cat %s)\n", tok, kept, kept)
+		fmt.Fprintf(stdout, "  Secret Token: %s\n  (kept in %s; read it later with: cat %s)\n", s.Token, kept, kept)
 	case *token != "":
 		fmt.Fprintf(stdout, "  Secret Token: the one given with --token or SCIMBRIDGE_TOKEN\n")
 	default:

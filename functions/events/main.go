@@ -8,21 +8,17 @@ import (
 	"os"
 
 	"github.com/aws/aws-lambda-go/lambda"
-	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
 
 	"github.com/scim-bridge/scim-bridge/internal/awsapp"
-	"github.com/scim-bridge/scim-bridge/internal/eventbus"
+	"github.com/scim-bridge/scim-bridge/internal/awsapp/publisher"
 )
 
 func main() {
-	logger := awsapp.Logger(os.Getenv("LOG_LEVEL"))
-	bus := os.Getenv("EVENT_BUS_NAME")
-	if bus == "" {
-		logger.Error("cannot start", "error", "missing configuration: EVENT_BUS_NAME")
+	settings, err := publisher.ReadEnv(os.Getenv)
+	logger := awsapp.Logger(settings.LogLevel)
+	if err != nil {
+		logger.Error("cannot start", "error", err)
 		os.Exit(1)
 	}
-	client := eventbridge.NewFromConfig(awsapp.Config(os.Getenv), func(o *eventbridge.Options) {
-		o.BaseEndpoint = awsapp.ServiceEndpoint(os.Getenv, "EVENTBRIDGE", o.BaseEndpoint)
-	})
-	lambda.Start(eventbus.New(client, bus, logger).Handle)
+	lambda.Start(publisher.New(awsapp.Config(os.Getenv), settings, logger).Handle)
 }

@@ -241,6 +241,8 @@ func TestQueryUsesAnIndexForEntraLookups(t *testing.T) {
 	}{
 		{"userName in another case", `userName eq "B@X"`, 1},
 		{"externalId", `externalId eq "ext-b"`, 1},
+		{"unquoted userName", `userName eq B@X`, 1},
+		{"externalId written as a number", `externalId eq 12345`, 1},
 		{"work email", `emails[type eq "work"].value eq "b@x"`, 1},
 		{"id and manager reference check", `id eq "%s" and manager eq "nobody"`, 0},
 		{"miss", `userName eq "4f1c2d8e-0000-4000-8000-000000000000"`, 0},
@@ -249,6 +251,9 @@ func TestQueryUsesAnIndexForEntraLookups(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			svc, cs := newService(t)
 			createUser(t, svc, "a@x")
+			if _, err := svc.Create(ctx, scim.Users, body(t, `{"userName":"c@x","externalId":"12345"}`)); err != nil {
+				t.Fatal(err)
+			}
 			b, err := svc.Create(ctx, scim.Users, body(t, `{"userName":"b@x","externalId":"ext-b","emails":[{"type":"work","value":"b@x"}]}`))
 			if err != nil {
 				t.Fatal(err)

@@ -20,8 +20,8 @@ const (
 // (folded where the attribute is case-insensitive) before the store sees it.
 type Key string
 
-// The indexed keys. userName, externalId and displayName are unique within
-// their kind; email is not.
+// The indexed keys. UniqueKeys says which are unique within a kind; email
+// never is.
 const (
 	KeyUserName    Key = "userName"
 	KeyExternalID  Key = "externalId"

@@ -39,13 +39,6 @@ const (
 	attrRemoved = "removed"
 )
 
-// uniqueKeys are the keys that are unique within each kind, in the order
-// their uniqueness items are written.
-var uniqueKeys = map[directory.Kind][]directory.Key{
-	directory.KindUser:  {directory.KeyUserName, directory.KeyExternalID},
-	directory.KindGroup: {directory.KeyDisplayName, directory.KeyExternalID},
-}
-
 // indexedKeys are the record attributes that hold each Key.
 var indexedKeys = []directory.Key{
 	directory.KeyUserName, directory.KeyExternalID, directory.KeyDisplayName, directory.KeyEmail,

@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/scim-bridge/scim-bridge/internal/directory"
+	"github.com/scim-bridge/scim-bridge/internal/journal"
 )
 
 // Store is a directory.Store on one DynamoDB table laid out as the package
@@ -33,6 +34,15 @@ type Store struct {
 	table   *string
 	cursors *cursors
 }
+
+// The DynamoDB store is a directory store and keeps the failure journal
+// (the reconciler's own interface, which this package may not import, is
+// checked where the stores are wired).
+var (
+	_ directory.Store = (*Store)(nil)
+	_ journal.Writer  = (*Store)(nil)
+	_ journal.Reader  = (*Store)(nil)
+)
 
 // New returns a Store on the table named table, which CreateTable (or the
 // SAM template) made. It does no I/O.
@@ -109,7 +119,7 @@ func (s *Store) Lookup(ctx context.Context, kind directory.Kind, k directory.Key
 	case value == "":
 	case k == directory.KeyEmail && kind == directory.KindUser:
 		ids, err = s.emailOwners(ctx, value)
-	case slices.Contains(uniqueKeys[kind], k):
+	case slices.Contains(directory.UniqueKeys(kind), k):
 		ids, err = s.uniqueOwner(ctx, kind, k, value)
 	}
 	if err != nil {

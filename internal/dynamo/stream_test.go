@@ -15,7 +15,7 @@ import (
 	"github.com/scim-bridge/scim-bridge/internal/directory"
 	"github.com/scim-bridge/scim-bridge/internal/dynamo"
 	"github.com/scim-bridge/scim-bridge/internal/events"
-	"github.com/scim-bridge/scim-bridge/internal/httpapi"
+	"github.com/scim-bridge/scim-bridge/internal/journal"
 )
 
 // rawItems reads every item of table as DynamoDB stores it, by key.
@@ -110,11 +110,11 @@ func TestStreamChangeOfEveryWrite(t *testing.T) {
 		{
 			"note failures and marks",
 			func() error {
-				f := httpapi.Failure{Time: at, Expires: at.Add(time.Hour), Method: "PATCH", Status: 503, ResourceID: "g1"}
+				f := journal.Failure{Time: at, Expires: at.Add(time.Hour), Method: "PATCH", Status: 503, ResourceID: "g1"}
 				if err := s.RecordFailure(ctx, f); err != nil {
 					return err
 				}
-				if err := s.MarkSeen(ctx, httpapi.SeenPreviousToken, at); err != nil {
+				if err := s.MarkSeen(ctx, journal.SeenPreviousToken, at); err != nil {
 					return err
 				}
 				return s.SaveState(ctx, []byte(`{}`), 0)

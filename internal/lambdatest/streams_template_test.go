@@ -14,11 +14,10 @@ import (
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
 	"gopkg.in/yaml.v3"
 
+	"github.com/scim-bridge/scim-bridge/internal/awsapp/publisher"
 	"github.com/scim-bridge/scim-bridge/internal/awstest"
-	"github.com/scim-bridge/scim-bridge/internal/eventbus"
 	"github.com/scim-bridge/scim-bridge/internal/events"
 	"github.com/scim-bridge/scim-bridge/internal/lambdatest"
 )
@@ -46,7 +45,7 @@ func measureStreamUsage(t *testing.T, s *samTemplate) map[string]grants {
 		t.Cleanup(srv.Close)
 		cfg := awstest.Config(t)
 		cfg.BaseEndpoint = aws.String(srv.URL)
-		p := eventbus.New(eventbridge.NewFromConfig(cfg), busName, slog.New(slog.NewTextHandler(io.Discard, nil)))
+		p := publisher.New(cfg, publisher.Settings{EventBus: busName}, slog.New(slog.NewTextHandler(io.Discard, nil)))
 		for _, f := range streamFiles {
 			if resp, err := p.Handle(t.Context(), readStreamEvent(t, f.file)); err != nil || len(resp.BatchItemFailures) > 0 {
 				t.Fatalf("%s: %s: failures %v, error %v", fn.LogicalID(), f.file, resp.BatchItemFailures, err)

@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"net/http/httputil"
 	"net/url"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -127,14 +128,11 @@ func measureUsage(t *testing.T) map[string]grants {
 		srv := httptest.NewServer(rec)
 		t.Cleanup(srv.Close)
 		t.Setenv("AWS_ENDPOINT_URL", srv.URL)
-		env := awsapp.Env{TokenSecret: b.secret}
+		settings := awsapp.Settings{TokenSecret: b.secret}
 		if fn.NeedsTable {
-			env.Table = b.table
+			settings.Table = b.table
 		}
-		h, err := awsapp.Handler(t.Context(), env, slog.New(slog.DiscardHandler))
-		if err != nil {
-			t.Fatal(err)
-		}
+		h := awsapp.NewHandler(awsapp.Config(os.Getenv), settings, slog.New(slog.DiscardHandler))
 		handlers[fn.LogicalID()], recorders[fn.LogicalID()] = h, rec
 	}
 
