@@ -56,7 +56,7 @@ func eventFiles(t testing.TB) []string {
 	}
 	var names []string
 	for _, p := range paths {
-		if name := filepath.Base(p); name != "schedule.json" && name != "env.json" && !strings.HasPrefix(name, streamPrefix) {
+		if name := filepath.Base(p); name != "schedule.json" && name != "env.json" && !strings.HasPrefix(name, lambdatest.StreamEventPrefix) {
 			names = append(names, name)
 		}
 	}

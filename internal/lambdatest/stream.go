@@ -12,6 +12,10 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodbstreams/types"
 )
 
+// StreamEventPrefix starts the names of the DynamoDB stream events in
+// events/, which go to the events function rather than through API Gateway.
+const StreamEventPrefix = "stream-"
+
 // Stream reads a table's DynamoDB stream from its start, as the events
 // function's event source mapping does, and hands its records over in the
 // shape Lambda gives them to the function.

@@ -24,9 +24,6 @@ import (
 
 var updateStreams = flag.Bool("update", false, "rewrite events/stream-*.json from the stream of a table on moto")
 
-// streamPrefix starts the names of the DynamoDB stream events in events/.
-const streamPrefix = "stream-"
-
 // streamFiles are the stream events in events/, one for each kind of change
 // and one of the table's internal items, and the events each makes.
 var streamFiles = []struct {
@@ -67,7 +64,7 @@ func TestStreamEventFiles(t *testing.T) {
 			t.Errorf("no stream event in events/ makes %s", typ)
 		}
 	}
-	paths, err := filepath.Glob(filepath.Join(moduleRoot(t), "events", streamPrefix+"*.json"))
+	paths, err := filepath.Glob(filepath.Join(moduleRoot(t), "events", lambdatest.StreamEventPrefix+"*.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
