@@ -5,7 +5,7 @@ FUZZTIME  ?= 60s
 ADDR      ?= 127.0.0.1:8080
 DATA      ?= ./.scimbridge
 
-.PHONY: run test build lint bench fuzz invoke build-UsersFunction build-GroupsFunction build-DiscoveryFunction build-ReconcilerFunction
+.PHONY: run test build lint bench fuzz invoke build-UsersFunction build-GroupsFunction build-DiscoveryFunction build-ReconcilerFunction build-EventsFunction
 
 ## run: the bridge on the embedded store, token printed on first start
 run:
@@ -44,7 +44,7 @@ fuzz:
 
 ## invoke: one event through one function, as `sam local invoke` does but without Docker
 ## (aws-lambda-rie, moto_server): make invoke FN=Users EVENT=events/users-test-connection.json
-## Without FN, template.yaml's routes choose the function.
+## Without FN, template.yaml's routes choose the function; a stream event goes to Events.
 invoke:
 	@test -n "$(EVENT)" || { echo "usage: make invoke FN=Users EVENT=events/users-test-connection.json"; exit 2; }
 	$(GO) run ./internal/lambdatest/invoke $(if $(FN),-fn $(FN)) -event $(EVENT)
@@ -65,3 +65,6 @@ build-DiscoveryFunction:
 
 build-ReconcilerFunction:
 	CGO_ENABLED=0 GOOS=linux GOARCH=arm64 $(GO) build $(LAMBDA_GOFLAGS) -o $(ARTIFACTS_DIR)/bootstrap ./functions/reconciler
+
+build-EventsFunction:
+	CGO_ENABLED=0 GOOS=linux GOARCH=arm64 $(GO) build $(LAMBDA_GOFLAGS) -o $(ARTIFACTS_DIR)/bootstrap ./functions/events

@@ -48,6 +48,8 @@ const (
 	notify    = "internal/notify"
 	awsapp    = "internal/awsapp"
 	entra     = "internal/entra"
+	events    = "internal/events"
+	eventbus  = "internal/eventbus"
 	certs     = "internal/certs"
 )
 
@@ -75,12 +77,14 @@ var house = []layer{
 		"the failure journal's vocabulary, which the handler writes, the stores keep and the reconciler reads"},
 	{of(directory), of(scim),
 		"the domain: the service and the Store interface it declares"},
+	{of(events), of(directory, scim),
+		"the change events, derived from a committed change the same on either store"},
 
 	// The stores: they depend inward only, never on httpapi or reconcile.
 	{of(boltstore), of(directory, scim, journal, bbolt),
 		"directory.Store and the journal on an embedded bbolt file"},
-	{of(dynamo), of(directory, scim, journal, awsSDK, smithy),
-		"directory.Store and the journal on DynamoDB: the only package that knows the table's keys"},
+	{of(dynamo), of(directory, scim, journal, events, awsSDK, smithy),
+		"directory.Store and the journal on DynamoDB: the only package that knows the table's keys, so also the one that reads its stream"},
 	{of("internal/bench/memstore"), of(directory, scim, journal),
 		"directory.Store in memory, for measuring the handler alone"},
 	{of("internal/storetest"), of(directory, scim),
@@ -97,15 +101,21 @@ var house = []layer{
 		"notices over SNS, for the reconciler"},
 	{of(entra), nil,
 		"Entra's provisioning client, simulated over plain HTTP"},
+	{of(eventbus), of(dynamo, events, lambdaEvents, awsSDK, smithy),
+		"the table's stream, as Lambda hands it over, to change events on EventBridge"},
 	{of(certs), of(acme),
 		"the local process's TLS: certificates from files or from an ACME CA"},
 
 	// The wiring: one builder per object graph.
 	{of("internal/awsapp/reconciler"), of(awsapp, reconcile, notify, secrets, awsSDK, smithy),
 		"the reconciler's graph, apart from awsapp so the HTTP functions do not link it"},
+	{of("internal/awsapp/publisher"), of(eventbus, awsSDK, smithy),
+		"the events function's graph, apart from awsapp so neither links the other's services"},
 	{of(awsapp), of(directory, journal, httpapi, dynamo, secrets, awsSDK, smithy, lambdaContext),
 		"the HTTP graph on AWS; the only product package that reads Lambda's context"},
 	{of("functions/reconciler"), of(awsapp, "internal/awsapp/reconciler", reconcile, lambdaStart, lambdaEvents),
+		"a Lambda main is wiring only"},
+	{of("functions/events"), of(awsapp, "internal/awsapp/publisher", lambdaStart),
 		"a Lambda main is wiring only"},
 	{of("functions/..."), of(awsapp, lambdaStart, httpAdapter),
 		"an HTTP function's main is wiring only, and links neither the reconciler nor SNS"},
@@ -114,7 +124,7 @@ var house = []layer{
 
 	// Test support and benchmarks: never imported by the product above.
 	{of("internal/awstest", "internal/faults", "internal/lambdatest/...", "internal/entra/entratest",
-		"internal/reconcile/reconciletest", "internal/certs/certstest", "internal/bench/...", "internal/arch"), of(anything),
+		"internal/reconcile/reconciletest", "internal/events/eventstest", "internal/certs/certstest", "internal/bench/...", "internal/arch"), of(anything),
 		"test support and benchmarks"},
 }
 

@@ -6,6 +6,7 @@ import (
 
 	"github.com/scim-bridge/scim-bridge/internal/directory"
 	"github.com/scim-bridge/scim-bridge/internal/scim"
+	"github.com/scim-bridge/scim-bridge/internal/scim/codec"
 	"github.com/scim-bridge/scim-bridge/internal/scim/patch"
 )
 
@@ -131,7 +132,7 @@ func (h *handler) writeResource(w http.ResponseWriter, r *http.Request, status i
 	l := newLinks(r, h.base)
 	w.Header().Set("ETag", res.ETag())
 	if status == http.StatusCreated {
-		w.Header().Set("Location", l.of(res.Type, res.ID))
+		w.Header().Set("Location", codec.Location(l.base, res.Type, res.ID))
 	}
 	return writeRendered(w, status, func(dst []byte) ([]byte, error) {
 		return l.appendResource(dst, res, proj)
