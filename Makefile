@@ -21,11 +21,12 @@ build:
 	$(GO) build ./...
 	$(GO) build -o bin/scimbridge ./cmd/scimbridge
 
-## lint: gofmt and go vet
+## lint: gofmt, go vet and staticcheck (pinned in go.mod as a tool)
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
+	$(GO) tool staticcheck ./...
 
 ## bench: the performance report (handler benchmarks, DynamoDB requests, cold starts,
 ## scale curves, a load run), printed and written into docs/performance.md;
