@@ -13,8 +13,7 @@ import (
 	"github.com/scim-bridge/scim-bridge/internal/entra"
 )
 
-// requestTimeout is how long Entra waits for an answer (entra-behaviour.md
-// §3 "Timeout").
+// requestTimeout is how long Entra waits for an answer (docs/entra.md §1.3).
 const requestTimeout = 60 * time.Second
 
 // smoke is `scimbridge smoke`: it plays Entra's conversation against a

@@ -218,7 +218,7 @@ func (d *retryingDoer) check(where string, res *http.Response, raw []byte) {
 }
 
 // rematch looks the resource a POST created up by its userName or
-// displayName, as Entra's matching does (entra-behaviour.md §1.2, §1.7),
+// displayName, as Entra's matching does (docs/entra.md §2.2, §4.1),
 // and answers with it as a 201.
 func (d *retryingDoer) rematch(post *http.Request, body []byte) (*http.Response, error) {
 	var sent map[string]any

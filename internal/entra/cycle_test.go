@@ -113,7 +113,7 @@ type cycleRun struct {
 
 // initial is Entra's initial cycle: Test Connection, every user matched and
 // created, then the managers linked, then every group looked up, created
-// and filled (entra-behaviour.md §1.1, §1.2, §1.7).
+// and filled (docs/entra.md §2.1, §2.2, §4).
 func (r *cycleRun) initial(m *model) {
 	ctx := r.t.Context()
 	if err := r.p.TestConnection(ctx); err != nil {

@@ -121,8 +121,9 @@ func TestMatchingSeveralUsersFailsAsEntraDoes(t *testing.T) {
 }
 
 // TestLegacyReferenceChecksAnswerListResponses sends the reference checks
-// of Entra's old client (OLD): filters on id and manager or members, which
-// must be answered with a ListResponse of the one resource or of none.
+// of Entra's old client (docs/entra.md §2.9): filters on id and manager or
+// members, which must be answered with a ListResponse of the one resource
+// or of none.
 func TestLegacyReferenceChecksAnswerListResponses(t *testing.T) {
 	b := entratest.Start(t)
 	var s sent

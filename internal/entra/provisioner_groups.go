@@ -7,7 +7,7 @@ import (
 )
 
 // ProvisionGroup exports the group key as g with the users memberKeys
-// (entra-behaviour.md §1.7): it looks the group up by displayName, without
+// (docs/entra.md §4.1): it looks the group up by displayName, without
 // members; with no hit it POSTs g, with one it adopts it (correcting its
 // externalId), with more it fails with ErrDuplicateTargetEntries. Then it
 // adds the members in PATCHes of at most the batch size: Entra never reads

@@ -43,7 +43,7 @@ const perfToken = "perf-token-0123456789abcdef"
 func perfUserName(i int) string { return fmt.Sprintf("user%d@contoso.com", i) }
 
 // perfUserBody returns the body of an Entra POST /Users for userName
-// (entra-behaviour.md §1.2).
+// (docs/entra.md §2.2).
 func perfUserBody(userName string, i int) string {
 	return fmt.Sprintf(`{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User","urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"],
 "externalId":"ext-%[2]d","userName":%[1]q,"active":true,"displayName":"User %[2]d",

@@ -39,7 +39,7 @@ func spread(n int) []int {
 }
 
 // perfOps are the requests of an Entra provisioning cycle
-// (entra-behaviour.md §1), in the order the report lists them.
+// (docs/entra.md §2), in the order the report lists them.
 var perfOps = []perfOp{
 	{name: "lookup", ring: func(f *perfFixture) []*perfRequest {
 		var out []*perfRequest
@@ -69,7 +69,7 @@ var perfOps = []perfOp{
 	}},
 	{name: "patch-default", ring: func(f *perfFixture) []*perfRequest {
 		// Entra's default dialect: one op per attribute, Pascal-case ops
-		// (entra-behaviour.md §1.4). Two variants, so each PATCH changes
+		// (docs/entra.md §3.1). Two variants, so each PATCH changes
 		// the user.
 		return perfUserPatches(f, func(v int) string {
 			return perfPatch(
@@ -83,7 +83,7 @@ var perfOps = []perfOp{
 	}},
 	{name: "patch-aadopt", ring: func(f *perfFixture) []*perfRequest {
 		// ?aadOptscim062020: one path-less replace of dotted and URN
-		// keys, filtered paths apart (entra-behaviour.md §2).
+		// keys, filtered paths apart (docs/entra.md §3.1).
 		return perfUserPatches(f, func(v int) string {
 			return perfPatch(
 				fmt.Sprintf(`{"op":"replace","value":{"displayName":"User %d","name.givenName":"Adele","name.familyName":"Vance-%d",`+

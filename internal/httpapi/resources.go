@@ -70,7 +70,7 @@ func (h *handler) replace(rt *scim.ResourceType, w http.ResponseWriter, r *http.
 
 // patch serves PATCH /Users/{id} and /Groups/{id} (RFC 7644 §3.5.2): 200
 // with a user, but 204 for a group, whose member list Entra never reads and
-// which may be large (entra-behaviour.md §1.7).
+// which may be large (docs/entra.md §4.7).
 func (h *handler) patch(rt *scim.ResourceType, w http.ResponseWriter, r *http.Request) error {
 	id, proj, err := target(rt, r)
 	if err != nil {

@@ -7,7 +7,7 @@ import (
 )
 
 // entraDefault is the PATCH Entra sends for a changed user without the
-// aadOptscim062020 flag (entra-behaviour.md §1.4).
+// aadOptscim062020 flag (docs/entra.md §3.1).
 var entraDefault = body(
 	`{"op":"Replace","path":"emails[type eq \"work\"].value","value":"new@contoso.com"}`,
 	`{"op":"Replace","path":"name.givenName","value":"Al"}`,
