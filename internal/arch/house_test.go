@@ -31,6 +31,8 @@ const (
 	lambdaEvents  = "github.com/aws/aws-lambda-go/events"
 	lambdaContext = "github.com/aws/aws-lambda-go/lambdacontext"
 	httpAdapter   = "github.com/awslabs/aws-lambda-go-api-proxy/httpadapter"
+	// ACME, for the local process's certificates.
+	acme = "golang.org/x/crypto/acme/..."
 )
 
 // The house's own layers, innermost first.
@@ -48,6 +50,7 @@ const (
 	entra     = "internal/entra"
 	events    = "internal/events"
 	eventbus  = "internal/eventbus"
+	certs     = "internal/certs"
 )
 
 // layer is a row of the house: the packages it governs, what they may
@@ -100,6 +103,8 @@ var house = []layer{
 		"Entra's provisioning client, simulated over plain HTTP"},
 	{of(eventbus), of(dynamo, events, lambdaEvents, awsSDK, smithy),
 		"the table's stream, as Lambda hands it over, to change events on EventBridge"},
+	{of(certs), of(acme),
+		"the local process's TLS: certificates from files or from an ACME CA"},
 
 	// The wiring: one builder per object graph.
 	{of("internal/awsapp/reconciler"), of(awsapp, reconcile, notify, secrets, awsSDK, smithy),
@@ -114,12 +119,12 @@ var house = []layer{
 		"a Lambda main is wiring only"},
 	{of("functions/..."), of(awsapp, lambdaStart, httpAdapter),
 		"an HTTP function's main is wiring only, and links neither the reconciler nor SNS"},
-	{of("cmd/scimbridge"), of(awsapp+"/...", boltstore, dynamo, directory, journal, reconcile, entra, awsSDK, smithy),
+	{of("cmd/scimbridge"), of(awsapp+"/...", boltstore, dynamo, directory, journal, httpapi, reconcile, entra, certs, awsSDK, smithy),
 		"the local process and operator commands wire the same graphs"},
 
 	// Test support and benchmarks: never imported by the product above.
 	{of("internal/awstest", "internal/faults", "internal/lambdatest/...", "internal/entra/entratest",
-		"internal/reconcile/reconciletest", "internal/events/eventstest", "internal/bench/...", "internal/arch"), of(anything),
+		"internal/reconcile/reconciletest", "internal/events/eventstest", "internal/certs/certstest", "internal/bench/...", "internal/arch"), of(anything),
 		"test support and benchmarks"},
 }
 
@@ -149,7 +154,7 @@ func TestImportRules(t *testing.T) {
 // awsapp, so the handler stays an http.Handler that runs anywhere.
 func TestHTTPFunctionsLinkNoReconciler(t *testing.T) {
 	never := of(reconcile+"/...", notify, "internal/awsapp/reconciler", "github.com/aws/aws-sdk-go-v2/service/sns",
-		bbolt, "internal/awstest", "internal/faults", "internal/lambdatest/...", "internal/storetest", "internal/bench/...")
+		bbolt, certs+"/...", acme, "internal/awstest", "internal/faults", "internal/lambdatest/...", "internal/storetest", "internal/bench/...")
 	pkgs := map[string]pkg{}
 	for _, p := range packages(t) {
 		pkgs[p.path] = p
