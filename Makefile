@@ -24,7 +24,7 @@ test: lint
 	$(GO) test -race -short -count=1 -timeout 10m $(SLOWEST) ./...
 
 ## test-long: every test at full size: the 2,000-user provisioning cycles, the 300-user
-## cycle under faults, groups of 2,500 members (about 10 minutes on 2 cores)
+## cycle under faults, groups of 2,500 members
 test-long:
 	$(GO) test -race -count=1 -timeout 30m $(SLOWEST) ./...
 

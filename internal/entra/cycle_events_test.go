@@ -25,8 +25,12 @@ import (
 
 // eventsCycle is the size of the cycle whose change events are checked:
 // groups of 30 to 70 members, changed 25 members per PATCH so that a
-// group's members arrive in several changes.
-var eventsCycle = cycleSize{users: 150, groups: 4, minMembers: 30, maxMembers: 70}
+// group's members arrive in several changes. Under -short (make test) it
+// runs at shortEventsCycle, whose groups still take two changes or more.
+var (
+	eventsCycle      = cycleSize{users: 150, groups: 4, minMembers: 30, maxMembers: 70}
+	shortEventsCycle = cycleSize{users: 50, groups: 2, minMembers: 30, maxMembers: 45}
+)
 
 const eventsMemberBatch = 25
 
@@ -39,8 +43,9 @@ const eventsMemberBatch = 25
 // the cycle's changes make: for each user and group, its events in the
 // order of its changes, and none for the table's internal items.
 func TestProvisioningCycleEvents(t *testing.T) {
+	size := eventsCycle
 	if testing.Short() {
-		t.Skip("the provisioning cycle takes a minute")
+		size = shortEventsCycle
 	}
 	for _, v := range []struct {
 		name    string
@@ -68,7 +73,7 @@ func TestProvisioningCycleEvents(t *testing.T) {
 				t.Fatal(err)
 			}
 			r := &cycleRun{t: t, p: entra.NewProvisioner(c, entra.MatchUserName, eventsMemberBatch), c: c, senders: v.senders}
-			m := newModel(eventsCycle, rand.New(rand.NewPCG(12, 1)))
+			m := newModel(size, rand.New(rand.NewPCG(12, 1)))
 			source := m.clone()
 			r.initial(m)
 			ids := provisioned(r.p, m)
