@@ -15,6 +15,7 @@ import (
 	"github.com/scim-bridge/scim-bridge/internal/directory"
 	"github.com/scim-bridge/scim-bridge/internal/httpapi"
 	"github.com/scim-bridge/scim-bridge/internal/scim"
+	"github.com/scim-bridge/scim-bridge/internal/scim/codec"
 )
 
 // perfFixture is a handler over a directory shaped like one Entra
@@ -92,7 +93,7 @@ func perfCreateUsers(b *testing.B, svc *directory.Service, n int) []string {
 	for w := range writers {
 		wg.Go(func() {
 			for i := w; i < n; i += writers {
-				body, err := scim.DecodeObject([]byte(perfUserBody(perfUserName(i), i)), "fixture")
+				body, err := codec.DecodeObject([]byte(perfUserBody(perfUserName(i), i)), "fixture")
 				if err == nil {
 					var res *directory.Resource
 					if res, err = svc.Create(context.Background(), scim.Users, body); err == nil {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/scim-bridge/scim-bridge/internal/directory"
 	"github.com/scim-bridge/scim-bridge/internal/scim"
+	"github.com/scim-bridge/scim-bridge/internal/scim/codec"
 )
 
 // perfOp is one kind of request Entra sends, as a benchmark serves it.
@@ -119,7 +120,7 @@ var perfOps = []perfOp{
 		return []*perfRequest{newPerfRequest("GET", "/scim/v2/Groups?excludedAttributes=members&filter="+filter, "", http.StatusOK)}
 	}},
 	{name: "delete", next: func(b *testing.B, f *perfFixture, i int) *perfRequest {
-		body, err := scim.DecodeObject([]byte(perfUserBody(perfGoneName(i), 20_000_000+i)), "fixture")
+		body, err := codec.DecodeObject([]byte(perfUserBody(perfGoneName(i), 20_000_000+i)), "fixture")
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/scim-bridge/scim-bridge/internal/directory"
 	"github.com/scim-bridge/scim-bridge/internal/scim"
+	"github.com/scim-bridge/scim-bridge/internal/scim/codec"
 	"github.com/scim-bridge/scim-bridge/internal/scim/patch"
 )
 
@@ -130,10 +131,11 @@ func target(rt *scim.ResourceType, r *http.Request) (string, *scim.Projection, e
 // its Location (RFC 7644 §3.3).
 func (h *handler) writeResource(w http.ResponseWriter, r *http.Request, status int, res *directory.Resource, proj *scim.Projection) error {
 	l := newLinks(r, h.base)
+	location := codec.Location(l.base, res.Type, res.ID)
 	w.Header().Set("ETag", res.ETag())
-	w.Header().Set("Content-Location", l.of(res.Type, res.ID))
+	w.Header().Set("Content-Location", location)
 	if status == http.StatusCreated {
-		w.Header().Set("Location", l.of(res.Type, res.ID))
+		w.Header().Set("Location", location)
 	}
 	return writeRendered(w, status, func(dst []byte) ([]byte, error) {
 		return l.appendResource(dst, res, proj)

@@ -1,63 +1,13 @@
-package scim
+package codec
 
 import (
 	"encoding/json"
-	"errors"
-	"strings"
 	"unicode/utf8"
 )
 
 // maxNesting is encoding/json's limit on nested arrays and objects, which
 // the parser keeps so that both accept the same texts.
 const maxNesting = 10000
-
-// errInvalidJSON is the parser's one error: callers that owe their client
-// a precise message ask encoding/json for one.
-var errInvalidJSON = errors.New("scim: not valid JSON")
-
-// ParseObject decodes the JSON object b into canonical form, exactly as
-// encoding/json decodes it into a map[string]any with UseNumber (the last
-// of duplicate names wins, invalid UTF-8 becomes U+FFFD), in one pass and
-// with a fraction of the allocations: every string without escapes is a
-// slice of one copy of b. Stored documents are read through it on every
-// PATCH. It returns an error for anything but one valid JSON object.
-func ParseObject(b []byte) (map[string]any, error) {
-	v, err := parseJSON(b)
-	if err != nil {
-		return nil, err
-	}
-	obj, ok := v.(map[string]any)
-	if !ok {
-		return nil, errors.New("scim: the JSON text is " + DescribeJSON(v) + ", not an object")
-	}
-	return obj, nil
-}
-
-// ValidObject reports whether b is one valid JSON object, with white space
-// around it or not: what json.Valid reports of a text starting with '{',
-// several times faster, and without allocating.
-func ValidObject(b []byte) bool {
-	p := parser{b: b}
-	p.space()
-	if p.i >= len(b) || b[p.i] != '{' {
-		return false
-	}
-	p.value(false)
-	p.space()
-	return !p.bad && p.i == len(b)
-}
-
-// parseJSON decodes the one JSON value b holds, as encoding/json decodes
-// it into an any with UseNumber.
-func parseJSON(b []byte) (any, error) {
-	p := parser{b: b, src: string(b)}
-	v := p.value(true)
-	p.space()
-	if p.bad || p.i != len(b) {
-		return nil, errInvalidJSON
-	}
-	return v, nil
-}
 
 // parser reads a JSON text (RFC 8259), checking it as it goes. Building,
 // it returns the values; otherwise it only checks. src is b as a string
@@ -77,7 +27,8 @@ func (p *parser) fail() any {
 }
 
 func (p *parser) space() {
-	for p.i < len(p.b) && (p.b[p.i] == ' ' || p.b[p.i] == '\t' || p.b[p.i] == '\n' || p.b[p.i] == '\r') {
+	// White space is rare: one comparison passes over any other byte.
+	for p.i < len(p.b) && p.b[p.i] <= ' ' && (p.b[p.i] == ' ' || p.b[p.i] == '\t' || p.b[p.i] == '\n' || p.b[p.i] == '\r') {
 		p.i++
 	}
 }
@@ -119,43 +70,63 @@ func (p *parser) literal(text string, v any) any {
 }
 
 func (p *parser) object(build bool) any {
-	if p.depth++; p.depth > maxNesting {
-		return p.fail()
-	}
-	defer func() { p.depth-- }()
 	var m map[string]any
 	if build {
 		m = map[string]any{}
 	}
+	ok := p.members(build, func(k string, _ []byte) bool {
+		v := p.value(build)
+		if build && !p.bad {
+			m[k] = v
+		}
+		return !p.bad
+	})
+	if !ok {
+		return nil
+	}
+	return m
+}
+
+// members reads the object at p.i, calling member for each of its members
+// with p.i at the member's value, which member must read. It passes the
+// key decoded when building, and as written (the quoted token) always. It
+// reports false when the text is not valid JSON or member returned false.
+func (p *parser) members(build bool, member func(key string, token []byte) bool) bool {
+	if p.depth++; p.depth > maxNesting {
+		p.fail()
+		return false
+	}
+	defer func() { p.depth-- }()
 	p.i++ // {
 	p.space()
 	if p.i < len(p.b) && p.b[p.i] == '}' {
 		p.i++
-		return m
+		return true
 	}
 	for {
 		p.space()
 		if p.i >= len(p.b) || p.b[p.i] != '"' {
-			return p.fail()
+			p.fail()
+			return false
 		}
+		start := p.i
 		k := p.string(build)
+		end := p.i
 		p.space()
 		if p.bad || p.i >= len(p.b) || p.b[p.i] != ':' {
-			return p.fail()
+			p.fail()
+			return false
 		}
 		p.i++
-		v := p.value(build)
-		if p.bad {
-			return nil
-		}
-		if build {
-			m[k] = v
+		p.space()
+		if !member(k, p.b[start:end]) {
+			return false
 		}
 		if !p.next('}') {
-			return nil
+			return false
 		}
 		if p.b[p.i-1] == '}' {
-			return m
+			return true
 		}
 	}
 }
@@ -209,23 +180,28 @@ func (p *parser) next(closing byte) bool {
 // encoding/json, so that every rule (surrogates, U+FFFD) is its own.
 func (p *parser) string(build bool) string {
 	start := p.i + 1
-	plain := true
+	// plain: neither escapes nor bytes past ASCII, the common case, which
+	// needs no decoding and no UTF-8 check.
+	plain, escaped := true, false
 	for j := start; j < len(p.b); j++ {
-		switch c := p.b[j]; {
-		case c == '"':
+		for j < len(p.b) && !stringStop[p.b[j]] {
+			j++
+		}
+		if j >= len(p.b) {
+			break
+		}
+		switch c := p.b[j]; c {
+		case '"':
 			p.i = j + 1
 			switch {
 			case !build:
 				return ""
-			case plain || !strings.Contains(p.src[start:j], `\`) && utf8.ValidString(p.src[start:j]):
+			case plain || !escaped && utf8.ValidString(p.src[start:j]):
 				return p.src[start:j]
 			}
-			var s string
-			// The text is a valid JSON string, so this cannot fail.
-			_ = json.Unmarshal(p.b[start-1:j+1], &s)
-			return s
-		case c == '\\':
-			plain = false
+			return decodeString(p.b[start-1 : j+1])
+		case '\\':
+			plain, escaped = false, true
 			if j++; j >= len(p.b) {
 				break
 			}
@@ -241,16 +217,30 @@ func (p *parser) string(build bool) string {
 				p.fail()
 				return ""
 			}
-		case c < 0x20:
-			p.fail()
+		default:
+			if c >= utf8.RuneSelf {
+				plain = false
+				continue
+			}
+			p.fail() // a control character (RFC 8259 §7)
 			return ""
-		case c >= utf8.RuneSelf:
-			plain = false
 		}
 	}
 	p.fail() // unterminated
 	return ""
 }
+
+// stringStop marks the bytes that end a run of plain bytes in a string:
+// the closing quote, an escape, the control characters, which JSON does
+// not allow unescaped (RFC 8259 §7), and bytes past ASCII. Most strings
+// are one run, which the parser skips in a tight loop.
+var stringStop = func() (stop [256]bool) {
+	for c := range 256 {
+		stop[c] = c < 0x20 || c >= utf8.RuneSelf
+	}
+	stop['"'], stop['\\'] = true, true
+	return stop
+}()
 
 func isHex(c byte) bool { return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F' }
 

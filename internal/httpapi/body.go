@@ -12,6 +12,7 @@ import (
 	"sync"
 
 	"github.com/scim-bridge/scim-bridge/internal/scim"
+	"github.com/scim-bridge/scim-bridge/internal/scim/codec"
 )
 
 // maxBodyBytes limits request bodies. Entra's largest bodies (a user with
@@ -57,7 +58,7 @@ func readObject(w http.ResponseWriter, r *http.Request) (map[string]any, error) 
 	if err != nil {
 		return nil, err
 	}
-	return scim.DecodeObject(b, "the request body")
+	return codec.DecodeObject(b, "the request body")
 }
 
 // maxPooledBody is the largest response buffer kept for reuse: a few

@@ -1,4 +1,4 @@
-package scim
+package codec
 
 import (
 	"encoding/json"
@@ -8,20 +8,20 @@ import (
 	"unicode/utf8"
 )
 
-// AppendJSON appends the JSON encoding of v, a value in canonical form
+// Append appends the JSON encoding of v, a value in canonical form
 // (maps, []any, strings, json.Number, booleans and nil), to dst: the same
 // bytes as json.Marshal(v), with object keys sorted and strings escaped
 // HTML-safe, but without reflection and with no allocation beyond dst's
 // growth. Other types are encoded by json.Marshal. It returns json.Marshal's
 // error for a value it cannot encode (an invalid json.Number).
-func AppendJSON(dst []byte, v any) ([]byte, error) {
+func Append(dst []byte, v any) ([]byte, error) {
 	switch v := v.(type) {
 	case nil:
 		return append(dst, "null"...), nil
 	case bool:
 		return strconv.AppendBool(dst, v), nil
 	case string:
-		return AppendJSONString(dst, v), nil
+		return AppendString(dst, v), nil
 	case json.Number:
 		if v == "" {
 			return append(dst, '0'), nil // as encoding/json writes it
@@ -42,7 +42,7 @@ func AppendJSON(dst []byte, v any) ([]byte, error) {
 				dst = append(dst, ',')
 			}
 			var err error
-			if dst, err = AppendJSON(dst, e); err != nil {
+			if dst, err = Append(dst, e); err != nil {
 				return dst, err
 			}
 		}
@@ -50,7 +50,7 @@ func AppendJSON(dst []byte, v any) ([]byte, error) {
 	}
 	b, err := json.Marshal(v)
 	if err != nil {
-		return dst, fmt.Errorf("scim: encode %T: %w", v, err)
+		return dst, fmt.Errorf("codec: encode %T: %w", v, err)
 	}
 	return append(dst, b...), nil
 }
@@ -72,22 +72,22 @@ func appendObject(dst []byte, m map[string]any) ([]byte, error) {
 		if i > 0 {
 			dst = append(dst, ',')
 		}
-		dst = AppendJSONString(dst, k)
+		dst = AppendString(dst, k)
 		dst = append(dst, ':')
 		var err error
-		if dst, err = AppendJSON(dst, m[k]); err != nil {
+		if dst, err = Append(dst, m[k]); err != nil {
 			return dst, err
 		}
 	}
 	return append(dst, '}'), nil
 }
 
-// AppendJSONString appends one JSON string holding the concatenation of
+// AppendString appends one JSON string holding the concatenation of
 // parts, escaped as encoding/json escapes strings (HTML-safe, U+2028 and
 // U+2029 escaped, invalid UTF-8 replaced by U+FFFD), so that a response
 // reads the same however it was rendered. Several parts spare the caller a
 // concatenation, as in a URL made of a base, a path and an id.
-func AppendJSONString(dst []byte, parts ...string) []byte {
+func AppendString(dst []byte, parts ...string) []byte {
 	dst = append(dst, '"')
 	for _, s := range parts {
 		dst = appendEscaped(dst, s)

@@ -1,4 +1,4 @@
-package httpapi
+package codec
 
 import (
 	"bytes"
@@ -8,9 +8,7 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/scim-bridge/scim-bridge/internal/directory"
 	"github.com/scim-bridge/scim-bridge/internal/scim"
-	"github.com/scim-bridge/scim-bridge/internal/scim/filter"
 )
 
 // partsDocs are stored documents the rendering from parts must copy
@@ -54,18 +52,18 @@ var partsProjections = []struct {
 }
 
 func TestPartsRenderLikeAttrs(t *testing.T) {
-	l := links{base: "https://bridge.example/scim/v2"}
+	const base = "https://bridge.example/scim/v2"
 	for _, d := range partsDocs {
 		for _, p := range partsProjections {
 			t.Run(d.name+"/"+p.attributes+"/"+p.excluded, func(t *testing.T) {
-				checkParts(t, l, d.rt, []byte(d.doc), p.attributes, p.excluded)
-				proj, _ := filter.Projection(d.rt, p.attributes, p.excluded)
-				res := &directory.Resource{Type: d.rt, ID: "x", Doc: []byte(d.doc)}
+				checkParts(t, base, d.rt, []byte(d.doc), p.attributes, p.excluded)
+				proj, _ := d.rt.NewProjection(p.attributes, p.excluded, nil)
+				res := &Resource{Type: d.rt, ID: "x", Doc: []byte(d.doc)}
 				// A partial projection needs Apply only where the
 				// document has the attribute; Entra's user has them all.
 				// Invalid UTF-8, which the service never stores, always
 				// goes through Apply.
-				if _, ok := l.appendParts(nil, res, proj); utf8.ValidString(d.doc) && ok == p.partial && (!ok || d.name == "entra user") {
+				if _, ok := appendParts(nil, base, res, proj); utf8.ValidString(d.doc) && ok == p.partial && (!ok || d.name == "entra user") {
 					t.Errorf("rendered from parts: %t, want %t", ok, !p.partial)
 				}
 			})
@@ -73,16 +71,16 @@ func TestPartsRenderLikeAttrs(t *testing.T) {
 	}
 }
 
-// checkParts compares appendResource with the rendering through Attrs.
-func checkParts(t *testing.T, l links, rt *scim.ResourceType, doc []byte, attributes, excluded string) {
+// checkParts compares AppendResource with the rendering through Attrs.
+func checkParts(t *testing.T, base string, rt *scim.ResourceType, doc []byte, attributes, excluded string) {
 	t.Helper()
-	proj, err := filter.Projection(rt, attributes, excluded)
+	proj, err := rt.NewProjection(attributes, excluded, nil)
 	if err != nil {
 		return
 	}
-	newRes := func() *directory.Resource {
+	newRes := func() *Resource {
 		at := time.Date(2026, 1, 2, 3, 4, 5, 6e6, time.UTC)
-		r := &directory.Resource{Type: rt, ID: "0190a1b2-<id>", Version: 3, Created: at, LastModified: at.Add(time.Second), Doc: doc}
+		r := &Resource{Type: rt, ID: "0190a1b2-<id>", Version: 3, Created: at, LastModified: at.Add(time.Second), Doc: doc}
 		if rt == scim.Users {
 			r.Groups = []string{"g1", "g&2"}
 		} else {
@@ -90,15 +88,19 @@ func checkParts(t *testing.T, l links, rt *scim.ResourceType, doc []byte, attrib
 		}
 		return r
 	}
-	got, err := l.appendResource([]byte("prefix"), newRes(), proj)
+	got, err := AppendResource([]byte("prefix"), base, newRes(), proj)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !bytes.HasPrefix(got, []byte("prefix")) {
-		t.Fatalf("appendResource dropped what dst held: %s", got)
+		t.Fatalf("AppendResource dropped what dst held: %s", got)
 	}
 	got = got[len("prefix"):]
-	want, err := json.Marshal(l.resource(newRes(), proj))
+	attrs, err := newRes().linked(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := json.Marshal(proj.Apply(attrs))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -125,15 +127,14 @@ func FuzzParts(f *testing.F) {
 			f.Add(d.doc, p.attributes, p.excluded, d.rt == scim.Groups)
 		}
 	}
-	l := links{base: "http://localhost/scim/v2"}
 	f.Fuzz(func(t *testing.T, doc, attributes, excluded string, group bool) {
-		// The service stores only what scim.AppendJSON writes: an object,
+		// The service stores only what Append writes: an object,
 		// without duplicate names, in valid UTF-8.
-		v, err := scim.ParseObject([]byte(doc))
+		v, err := ParseObject([]byte(doc))
 		if err != nil {
 			return
 		}
-		stored, err := scim.AppendJSON(nil, v)
+		stored, err := Append(nil, v)
 		if err != nil {
 			return
 		}
@@ -141,6 +142,6 @@ func FuzzParts(f *testing.F) {
 		if group {
 			rt = scim.Groups
 		}
-		checkParts(t, l, rt, stored, attributes, excluded)
+		checkParts(t, "http://localhost/scim/v2", rt, stored, attributes, excluded)
 	})
 }

@@ -1,10 +1,12 @@
-package scim
+package codec
 
 import (
 	"bytes"
 	"encoding/json"
 	"net/http"
 	"unicode/utf8"
+
+	"github.com/scim-bridge/scim-bridge/internal/scim"
 )
 
 // MaxDepth bounds the nesting of a request body. The deepest legitimate
@@ -23,19 +25,19 @@ const MaxElements = 50_000
 
 // DecodeObject decodes a request body holding exactly one JSON object, with
 // numbers as json.Number. what names the body in error details ("the PATCH
-// body"). Returns a 400 *Error (invalidSyntax) for invalid UTF-8, nesting
+// body"). Returns a 400 *scim.Error (invalidSyntax) for invalid UTF-8, nesting
 // past MaxDepth, malformed JSON, another JSON value or trailing data, and a
-// 413 *Error (tooMany) for more than MaxElements elements and members.
+// 413 *scim.Error (tooMany) for more than MaxElements elements and members.
 func DecodeObject(b []byte, what string) (map[string]any, error) {
 	if !utf8.Valid(b) {
-		return nil, BadRequest(InvalidSyntax, "%s is not valid UTF-8", what)
+		return nil, scim.BadRequest(scim.InvalidSyntax, "%s is not valid UTF-8", what)
 	}
 	deepest, elements, members := shape(b)
 	if deepest > MaxDepth {
-		return nil, BadRequest(InvalidSyntax, "%s nests deeper than %d levels", what, MaxDepth)
+		return nil, scim.BadRequest(scim.InvalidSyntax, "%s nests deeper than %d levels", what, MaxDepth)
 	}
 	if elements > MaxElements {
-		return nil, Errorf(http.StatusRequestEntityTooLarge, TooMany, "%s has more than %d array elements and object members; send less in each request", what, MaxElements)
+		return nil, scim.Errorf(http.StatusRequestEntityTooLarge, scim.TooMany, "%s has more than %d array elements and object members; send less in each request", what, MaxElements)
 	}
 	v, err := parseJSON(b)
 	if err != nil {
@@ -43,29 +45,29 @@ func DecodeObject(b []byte, what string) (map[string]any, error) {
 	}
 	obj, ok := v.(map[string]any)
 	if !ok {
-		return nil, BadRequest(InvalidSyntax, "%s must be a JSON object, not %s", what, DescribeJSON(v))
+		return nil, scim.BadRequest(scim.InvalidSyntax, "%s must be a JSON object, not %s", what, scim.DescribeJSON(v))
 	}
 	// The decoder keeps the last of members with one name; which one
 	// counts differs between parsers, so a body that has them is refused.
 	if countMembers(obj) != members {
-		return nil, BadRequest(InvalidSyntax, "%s has an object with two members of the same name", what)
+		return nil, scim.BadRequest(scim.InvalidSyntax, "%s has an object with two members of the same name", what)
 	}
 	return obj, nil
 }
 
-// invalidJSON returns the 400 *Error of a body that is not one valid JSON
+// invalidJSON returns the 400 *scim.Error of a body that is not one valid JSON
 // value, in encoding/json's words, which say where it goes wrong.
 func invalidJSON(b []byte, what string) error {
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.UseNumber()
 	var v any
 	if err := dec.Decode(&v); err != nil {
-		return BadRequest(InvalidSyntax, "%s is not valid JSON: %v", what, err)
+		return scim.BadRequest(scim.InvalidSyntax, "%s is not valid JSON: %v", what, err)
 	}
 	if _, ok := v.(map[string]any); !ok {
-		return BadRequest(InvalidSyntax, "%s must be a JSON object, not %s", what, DescribeJSON(v))
+		return scim.BadRequest(scim.InvalidSyntax, "%s must be a JSON object, not %s", what, scim.DescribeJSON(v))
 	}
-	return BadRequest(InvalidSyntax, "%s has data after its JSON object", what)
+	return scim.BadRequest(scim.InvalidSyntax, "%s has data after its JSON object", what)
 }
 
 // countMembers returns the number of object members in the decoded value v.

@@ -1,4 +1,4 @@
-package scim_test
+package codec_test
 
 import (
 	"bytes"
@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/scim-bridge/scim-bridge/internal/scim"
+	"github.com/scim-bridge/scim-bridge/internal/scim/codec"
 )
 
 // jsonSeeds are JSON texts the codec must treat exactly as encoding/json:
@@ -27,7 +27,7 @@ func FuzzParseObject(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
-		got, err := scim.ParseObject(b)
+		got, err := codec.ParseObject(b)
 		var want any
 		dec := json.NewDecoder(bytes.NewReader(b))
 		dec.UseNumber()
@@ -41,7 +41,7 @@ func FuzzParseObject(f *testing.F) {
 		if err == nil && !reflect.DeepEqual(got, want) {
 			t.Errorf("ParseObject(%q)\n= %#v\nencoding/json: %#v", b, got, want)
 		}
-		if got, want := scim.ValidObject(b), !wantErr; got != want {
+		if got, want := codec.ValidObject(b), !wantErr; got != want {
 			t.Errorf("ValidObject(%q) = %t, want %t", b, got, want)
 		}
 	})
@@ -50,14 +50,14 @@ func FuzzParseObject(f *testing.F) {
 func TestParseObjectNestsAsDeepAsEncodingJSON(t *testing.T) {
 	for _, depth := range []int{9999, 10000, 10001} {
 		b := []byte(`{"a":` + strings.Repeat("[", depth-1) + strings.Repeat("]", depth-1) + `}`)
-		_, err := scim.ParseObject(b)
-		if got, want := err == nil, json.Valid(b); got != want || scim.ValidObject(b) != want {
-			t.Errorf("depth %d: ParseObject error %v, ValidObject %t; json.Valid %t", depth, err, scim.ValidObject(b), want)
+		_, err := codec.ParseObject(b)
+		if got, want := err == nil, json.Valid(b); got != want || codec.ValidObject(b) != want {
+			t.Errorf("depth %d: ParseObject error %v, ValidObject %t; json.Valid %t", depth, err, codec.ValidObject(b), want)
 		}
 	}
 }
 
-func FuzzAppendJSON(f *testing.F) {
+func FuzzAppend(f *testing.F) {
 	for _, s := range jsonSeeds {
 		f.Add([]byte(s))
 	}
@@ -69,29 +69,29 @@ func FuzzAppendJSON(f *testing.F) {
 			return
 		}
 		want, wantErr := json.Marshal(v)
-		got, err := scim.AppendJSON([]byte("x"), v)
+		got, err := codec.Append([]byte("x"), v)
 		if (err != nil) != (wantErr != nil) || err == nil && !bytes.Equal(got[1:], want) {
-			t.Errorf("AppendJSON(%q) = %s, %v\njson.Marshal: %s, %v", b, got, err, want, wantErr)
+			t.Errorf("Append(%q) = %s, %v\njson.Marshal: %s, %v", b, got, err, want, wantErr)
 		}
 	})
 }
 
-func TestAppendJSONMatchesMarshal(t *testing.T) {
+func TestAppendMatchesMarshal(t *testing.T) {
 	for _, v := range []any{
 		json.Number(""), json.Number("1e5"), json.Number("01"), map[string]any(nil), []any(nil),
 		map[string]string{"other": "types"}, 3.5, []any{map[string]any{"b": 1, "a": []any{}}},
 		"\x00\x7f<a>&\u2028\u2029\xff é",
 	} {
 		want, wantErr := json.Marshal(v)
-		got, err := scim.AppendJSON(nil, v)
+		got, err := codec.Append(nil, v)
 		if (err != nil) != (wantErr != nil) || err == nil && !bytes.Equal(got, want) {
-			t.Errorf("AppendJSON(%#v) = %s, %v; json.Marshal: %s, %v", v, got, err, want, wantErr)
+			t.Errorf("Append(%#v) = %s, %v; json.Marshal: %s, %v", v, got, err, want, wantErr)
 		}
 	}
 }
 
-func TestAppendJSONStringJoinsParts(t *testing.T) {
-	got := scim.AppendJSONString(nil, "https://h/scim/v2", "/Users", "/", "a&b\"c")
+func TestAppendStringJoinsParts(t *testing.T) {
+	got := codec.AppendString(nil, "https://h/scim/v2", "/Users", "/", "a&b\"c")
 	want, _ := json.Marshal("https://h/scim/v2/Users/a&b\"c")
 	if !bytes.Equal(got, want) {
 		t.Errorf("got %s, want %s", got, want)
