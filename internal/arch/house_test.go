@@ -37,6 +37,7 @@ const (
 const (
 	scim      = "internal/scim/..." // the vocabulary and its grammars
 	journal   = "internal/journal"
+	emf       = "internal/emf"
 	directory = "internal/directory"
 	httpapi   = "internal/httpapi"
 	reconcile = "internal/reconcile"
@@ -68,6 +69,8 @@ var house = []layer{
 		"the SCIM vocabulary (RFC 7643, RFC 7644) needs only the standard library"},
 	{of(scim), of(scim),
 		"the vocabulary's subpackages (filter and PATCH grammars) speak it, nothing else"},
+	{of(emf), nil,
+		"CloudWatch's Embedded Metric Format: log lines any layer may count through"},
 	{of(journal), nil,
 		"the failure journal's vocabulary, which the handler writes, the stores keep and the reconciler reads"},
 	{of(directory), of(scim),
@@ -84,7 +87,7 @@ var house = []layer{
 		"the contract every store passes speaks only the domain"},
 
 	// The consumers of the domain.
-	{of(httpapi), of(directory, scim, journal),
+	{of(httpapi), of(directory, scim, journal, emf),
 		"the HTTP handler knows no store, no AWS and no Lambda: main plugs them in"},
 	{of(reconcile), of(directory, scim, journal),
 		"the scheduled run reads stores through its own interface, never httpapi or a store"},
@@ -96,9 +99,9 @@ var house = []layer{
 		"Entra's provisioning client, simulated over plain HTTP"},
 
 	// The wiring: one builder per object graph.
-	{of("internal/awsapp/reconciler"), of(awsapp, reconcile, notify, secrets, awsSDK, smithy),
+	{of("internal/awsapp/reconciler"), of(awsapp, emf, reconcile, notify, secrets, awsSDK, smithy),
 		"the reconciler's graph, apart from awsapp so the HTTP functions do not link it"},
-	{of(awsapp), of(directory, journal, httpapi, dynamo, secrets, awsSDK, smithy, lambdaContext),
+	{of(awsapp), of(directory, journal, emf, httpapi, dynamo, secrets, awsSDK, smithy, lambdaContext),
 		"the HTTP graph on AWS; the only product package that reads Lambda's context"},
 	{of("functions/reconciler"), of(awsapp, "internal/awsapp/reconciler", reconcile, lambdaStart, lambdaEvents),
 		"a Lambda main is wiring only"},
@@ -108,7 +111,7 @@ var house = []layer{
 		"the local process and operator commands wire the same graphs"},
 
 	// Test support and benchmarks: never imported by the product above.
-	{of("internal/awstest", "internal/faults", "internal/lambdatest/...", "internal/entra/entratest",
+	{of("internal/awstest", "internal/faults", "internal/lambdatest/...", "internal/emf/emftest", "internal/entra/entratest",
 		"internal/reconcile/reconciletest", "internal/bench/...", "internal/arch"), of(anything),
 		"test support and benchmarks"},
 }
