@@ -51,7 +51,7 @@ func serve(ctx context.Context, args []string, stdout io.Writer, logger *slog.Lo
 	defer closeStore()
 	// The Lambda functions' graph, on either store: both keep the failure
 	// journal `scimbridge reconcile` digests.
-	h := awsapp.Handler(store, awsapp.Tokens(cfg, s, store, logger), logger)
+	h := awsapp.Handler(store, awsapp.Tokens(cfg, s, store, nil, logger), nil, logger)
 
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {

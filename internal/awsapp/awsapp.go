@@ -15,6 +15,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
+
+	"github.com/scim-bridge/scim-bridge/internal/emf"
 )
 
 // Settings are what the HTTP handler's graph needs besides the AWS
@@ -31,13 +33,20 @@ type Settings struct {
 	Token string
 	// LogLevel is DEBUG, INFO, WARN or ERROR (LOG_LEVEL, default INFO).
 	LogLevel string
+	// Function is the Lambda function's name (AWS_LAMBDA_FUNCTION_NAME),
+	// the dimension of its metrics; empty outside Lambda, where no metrics
+	// are written.
+	Function string
 }
 
 // ReadEnv reads a Lambda function's Settings with getenv. needTable says
 // whether TABLE_NAME is required. It returns an error naming every missing
 // variable.
 func ReadEnv(getenv func(string) string, needTable bool) (Settings, error) {
-	s := Settings{Table: getenv("TABLE_NAME"), TokenSecret: getenv("TOKEN_SECRET_ARN"), LogLevel: getenv("LOG_LEVEL")}
+	s := Settings{
+		Table: getenv("TABLE_NAME"), TokenSecret: getenv("TOKEN_SECRET_ARN"), LogLevel: getenv("LOG_LEVEL"),
+		Function: getenv("AWS_LAMBDA_FUNCTION_NAME"),
+	}
 	var missing []string
 	if needTable && s.Table == "" {
 		missing = append(missing, "TABLE_NAME")
@@ -58,6 +67,16 @@ func Logger(level string) *slog.Logger {
 		l = slog.LevelInfo
 	}
 	return slog.New(slog.NewJSONHandler(os.Stdout, &slog.HandlerOptions{Level: l}))
+}
+
+// Metrics returns the writer of the function's metrics in CloudWatch's
+// Embedded Metric Format, on stdout beside its logs, with the function's
+// name as a dimension; nil, writing nothing, outside Lambda.
+func Metrics(s Settings) *emf.Logger {
+	if s.Function == "" {
+		return nil
+	}
+	return emf.New(os.Stdout, emf.Namespace, emf.Dimension{Name: "Function", Value: s.Function})
 }
 
 // Config returns the AWS configuration of a Lambda function from its

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/scim-bridge/scim-bridge/internal/directory"
+	"github.com/scim-bridge/scim-bridge/internal/emf"
 	"github.com/scim-bridge/scim-bridge/internal/journal"
 	"github.com/scim-bridge/scim-bridge/internal/scim"
 )
@@ -41,6 +42,9 @@ type Config struct {
 	// ("" for none), such as Lambda's request id; the handler logs and
 	// echoes it, else the caller's X-Request-Id, else an id of its own.
 	RequestID func(*http.Request) string
+	// Metrics, if not nil, receives a metric per request (by route and
+	// status), per 401 and per PATCH operation applied.
+	Metrics *emf.Logger
 }
 
 // Route is one method and path pattern the handler serves. Path is relative
@@ -60,6 +64,9 @@ type handler struct {
 	retention time.Duration
 	seen      func(context.Context)
 	requestID func(*http.Request) string
+	metrics   *emf.Logger
+	// rejected bounds the 401s to requests with a token that are recorded.
+	rejected limiter
 }
 
 // endpoint is a route with the function serving it. rt is the resource type
@@ -118,7 +125,7 @@ func Routes() []Route {
 func New(svc *directory.Service, cfg Config) http.Handler {
 	h := &handler{
 		svc: svc, base: basePath(cfg.BasePath), tokens: cfg.Tokens, log: cfg.Logger, mux: http.NewServeMux(),
-		requestID: cfg.RequestID,
+		requestID: cfg.RequestID, metrics: cfg.Metrics,
 	}
 	if h.tokens == nil {
 		h.tokens = StaticTokens()
