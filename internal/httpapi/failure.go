@@ -1,7 +1,6 @@
 package httpapi
 
 import (
-	"context"
 	"log/slog"
 	"net/http"
 	"path"
@@ -61,7 +60,9 @@ func (h *handler) recordFailures(next http.Handler) http.Handler {
 			status = rec.status
 		}
 		if status != http.StatusUnauthorized {
-			h.seen(r.Context())
+			ctx, cancel := finishContext(r, journal.WriteTimeout)
+			h.seen(ctx)
+			cancel()
 		}
 		route := h.routeOf(r)
 		if !isFailure(r.Method, route, status) {
@@ -87,7 +88,7 @@ func (h *handler) recordFailures(next http.Handler) http.Handler {
 		if strings.HasSuffix(route, "/{id}") {
 			f.ResourceID = path.Base(strings.TrimSuffix(r.URL.Path, "/"))
 		}
-		ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), journal.WriteTimeout)
+		ctx, cancel := finishContext(r, journal.WriteTimeout)
 		defer cancel()
 		if err := h.failures.RecordFailure(ctx, f); err != nil {
 			h.log.LogAttrs(r.Context(), slog.LevelWarn, "cannot record failure",

@@ -119,8 +119,8 @@ func Routes() []Route {
 }
 
 // New returns the SCIM handler over svc. Every request passes, in order,
-// the access log, the failure log, panic recovery and bearer authentication
-// before it is routed. svc may be nil for a handler that serves only
+// the access log, the failure log, the deadline's bound, panic recovery and
+// bearer authentication before it is routed. svc may be nil for a handler that serves only
 // discovery (the discovery function); its other routes then answer 500.
 func New(svc *directory.Service, cfg Config) http.Handler {
 	h := &handler{
@@ -151,7 +151,7 @@ func New(svc *directory.Service, cfg Config) http.Handler {
 			}
 		})
 	}
-	return chain(http.HandlerFunc(h.route), h.logAccess, h.recordFailures, h.recoverPanic, h.authenticate)
+	return chain(http.HandlerFunc(h.route), h.logAccess, h.recordFailures, h.bound, h.recoverPanic, h.authenticate)
 }
 
 // chain wraps h in middleware, the first outermost.
