@@ -11,7 +11,9 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
@@ -33,6 +35,10 @@ type Settings struct {
 	Token string
 	// LogLevel is DEBUG, INFO, WARN or ERROR (LOG_LEVEL, default INFO).
 	LogLevel string
+	// PreviousTokenFor is how long after a rotation the secret's previous
+	// token is accepted (ROTATION_OVERLAP_DAYS, whole days; 0 selects
+	// secrets.DefaultPreviousFor).
+	PreviousTokenFor time.Duration
 	// Function is the Lambda function's name (AWS_LAMBDA_FUNCTION_NAME),
 	// the dimension of its metrics; empty outside Lambda, where no metrics
 	// are written.
@@ -41,21 +47,28 @@ type Settings struct {
 
 // ReadEnv reads a Lambda function's Settings with getenv. needTable says
 // whether TABLE_NAME is required. It returns an error naming every missing
-// variable.
+// or malformed variable.
 func ReadEnv(getenv func(string) string, needTable bool) (Settings, error) {
 	s := Settings{
 		Table: getenv("TABLE_NAME"), TokenSecret: getenv("TOKEN_SECRET_ARN"), LogLevel: getenv("LOG_LEVEL"),
 		Function: getenv("AWS_LAMBDA_FUNCTION_NAME"),
 	}
-	var missing []string
+	var problems []string
 	if needTable && s.Table == "" {
-		missing = append(missing, "TABLE_NAME")
+		problems = append(problems, "missing TABLE_NAME")
 	}
 	if s.TokenSecret == "" {
-		missing = append(missing, "TOKEN_SECRET_ARN")
+		problems = append(problems, "missing TOKEN_SECRET_ARN")
 	}
-	if len(missing) > 0 {
-		return s, fmt.Errorf("missing configuration: %s", strings.Join(missing, ", "))
+	if v := getenv("ROTATION_OVERLAP_DAYS"); v != "" {
+		days, err := strconv.Atoi(v)
+		if err != nil || days < 1 {
+			problems = append(problems, fmt.Sprintf("ROTATION_OVERLAP_DAYS=%q is not a whole number of days", v))
+		}
+		s.PreviousTokenFor = time.Duration(days) * 24 * time.Hour
+	}
+	if len(problems) > 0 {
+		return s, fmt.Errorf("bad configuration: %s", strings.Join(problems, ", "))
 	}
 	return s, nil
 }

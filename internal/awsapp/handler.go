@@ -57,7 +57,7 @@ func Tokens(cfg aws.Config, s Settings, j journal.Writer, metrics *emf.Logger, l
 	if j != nil {
 		mark = journal.Marker(j, journal.SeenPreviousToken, logger)
 	}
-	opts := secrets.Options{OnPrevious: func(ctx context.Context) {
+	opts := secrets.Options{PreviousFor: s.PreviousTokenFor, OnPrevious: func(ctx context.Context) {
 		metrics.Count("PreviousTokenUses")
 		mark(ctx)
 	}}

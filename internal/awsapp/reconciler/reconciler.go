@@ -40,6 +40,10 @@ type Settings struct {
 	// MaxItems bounds the items a run reads (RECONCILE_MAX_ITEMS, default
 	// reconcile.DefaultMaxItems).
 	MaxItems int
+	// PreviousTokenDays is how many days after a rotation the HTTP
+	// functions accept the previous token (ROTATION_OVERLAP_DAYS; 0 selects
+	// the default), which the previous-token notice tells.
+	PreviousTokenDays int
 	// DryRun reports what a run would repair and send, and changes and
 	// sends nothing: the local command's --dry-run.
 	DryRun bool
@@ -58,7 +62,10 @@ func ReadEnv(getenv func(string) string) (Settings, error) {
 	if s.Table == "" {
 		problems = append(problems, "missing TABLE_NAME")
 	}
-	for name, dst := range map[string]*int{"PURGE_DISABLED_AFTER_DAYS": &s.PurgeDisabledAfterDays, "RECONCILE_MAX_ITEMS": &s.MaxItems} {
+	for name, dst := range map[string]*int{
+		"PURGE_DISABLED_AFTER_DAYS": &s.PurgeDisabledAfterDays, "RECONCILE_MAX_ITEMS": &s.MaxItems,
+		"ROTATION_OVERLAP_DAYS": &s.PreviousTokenDays,
+	} {
 		v := getenv(name)
 		if v == "" {
 			continue
@@ -94,6 +101,8 @@ func Options(cfg aws.Config, s Settings, store reconcile.Store, logger *slog.Log
 		DryRun:             s.DryRun,
 		MaxItems:           s.MaxItems,
 		PurgeDisabledAfter: time.Duration(s.PurgeDisabledAfterDays) * 24 * time.Hour,
+
+		PreviousTokenAccepted: time.Duration(s.PreviousTokenDays) * 24 * time.Hour,
 	}
 	if s.Topic != "" {
 		opts.Notifier = notify.NewSNS(sns.NewFromConfig(cfg), s.Topic)
