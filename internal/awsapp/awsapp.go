@@ -82,14 +82,15 @@ func Logger(level string) *slog.Logger {
 	return slog.New(slog.NewJSONHandler(os.Stdout, &slog.HandlerOptions{Level: l}))
 }
 
-// Metrics returns the writer of the function's metrics in CloudWatch's
+// Metrics returns the writer of a Lambda function's metrics in CloudWatch's
 // Embedded Metric Format, on stdout beside its logs, with the function's
-// name as a dimension; nil, writing nothing, outside Lambda.
-func Metrics(s Settings) *emf.Logger {
-	if s.Function == "" {
+// name as a dimension; nil, writing nothing, for no function (outside
+// Lambda).
+func Metrics(function string) *emf.Logger {
+	if function == "" {
 		return nil
 	}
-	return emf.New(os.Stdout, emf.Namespace, emf.Dimension{Name: "Function", Value: s.Function})
+	return emf.New(os.Stdout, emf.Namespace, emf.Dimension{Name: "Function", Value: function})
 }
 
 // Config returns the AWS configuration of a Lambda function from its

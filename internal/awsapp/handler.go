@@ -31,7 +31,7 @@ type Store interface {
 // call: the token is fetched on the first request, so nothing slow happens
 // in Lambda's init.
 func NewHandler(cfg aws.Config, s Settings, logger *slog.Logger) http.Handler {
-	metrics := Metrics(s)
+	metrics := Metrics(s.Function)
 	if s.Table == "" {
 		return Handler(nil, Tokens(cfg, s, nil, metrics, logger), metrics, logger)
 	}

@@ -47,9 +47,11 @@ func (h *handler) writeError(w http.ResponseWriter, r *http.Request, err error) 
 		e = scim.Errorf(http.StatusPreconditionFailed, "", "the resource has changed: If-Match does not hold")
 	case errors.Is(err, directory.ErrUnavailable):
 		h.logCause(r, err)
+		h.metrics.Count("StoreUnavailable")
 		e = scim.Unavailable(retryAfterSeconds, "the directory is busy; retry")
 	case errors.Is(err, context.DeadlineExceeded):
 		h.logCause(r, err)
+		h.metrics.Count("Timeouts")
 		e = scim.Errorf(http.StatusGatewayTimeout, "", "the request took too long; retry")
 		e.RetryAfter = retryAfterSeconds
 	case errors.Is(err, context.Canceled):

@@ -43,7 +43,9 @@ type Config struct {
 	// echoes it, else the caller's X-Request-Id, else an id of its own.
 	RequestID func(*http.Request) string
 	// Metrics, if not nil, receives a metric per request (by route and
-	// status), per 401 and per PATCH operation applied.
+	// status class), per 401, per PATCH operation applied, and per store
+	// failure (StoreUnavailable: DynamoDB throttled or failed after the
+	// SDK's retries) or timeout answered 503 or 504.
 	Metrics *emf.Logger
 }
 

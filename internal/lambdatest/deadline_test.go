@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/scim-bridge/scim-bridge/internal/emf/emftest"
 	"github.com/scim-bridge/scim-bridge/internal/lambdatest"
 )
 
@@ -73,5 +74,29 @@ func TestSlowStoreEndsBeforeTheLambdaDeadline(t *testing.T) {
 	}
 	if !strings.Contains(e.Output(), `"msg":"unavailable"`) {
 		t.Errorf("the cause of the %d is not logged", resp.StatusCode)
+	}
+	checkMetrics(t, e.Output(), "Requests", "StoreUnavailable")
+}
+
+// checkMetrics checks that every metric line in a function's output is
+// valid Embedded Metric Format, and that the named metrics are among them.
+func checkMetrics(t *testing.T, output string, names ...string) {
+	t.Helper()
+	seen := map[string]bool{}
+	for line := range strings.Lines(output) {
+		if !strings.Contains(line, `"_aws"`) {
+			continue
+		}
+		if err := emftest.Validate([]byte(line)); err != nil {
+			t.Errorf("%v\n%s", err, line)
+		}
+		for _, name := range names {
+			seen[name] = seen[name] || strings.Contains(line, `"`+name+`":`)
+		}
+	}
+	for _, name := range names {
+		if !seen[name] {
+			t.Errorf("no metric line holds %s:\n%s", name, output)
+		}
 	}
 }

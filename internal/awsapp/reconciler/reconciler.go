@@ -18,6 +18,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 
 	"github.com/scim-bridge/scim-bridge/internal/awsapp"
+	"github.com/scim-bridge/scim-bridge/internal/emf"
 	"github.com/scim-bridge/scim-bridge/internal/notify"
 	"github.com/scim-bridge/scim-bridge/internal/reconcile"
 	"github.com/scim-bridge/scim-bridge/internal/secrets"
@@ -83,11 +84,19 @@ func ReadEnv(getenv func(string) string) (Settings, error) {
 }
 
 // New returns the scheduled reconciler on s.Table's DynamoDB table: a
-// function that runs it once with the clock's time. It makes no network
-// call.
-func New(cfg aws.Config, s Settings, logger *slog.Logger) func(context.Context) (reconcile.Report, error) {
+// function that runs it once with the clock's time and puts the run's
+// counts in metrics (nil puts none). It makes no network call.
+func New(cfg aws.Config, s Settings, metrics *emf.Logger, logger *slog.Logger) func(context.Context) (reconcile.Report, error) {
 	opts := Options(cfg, s, awsapp.NewStore(cfg, s.Table), logger)
-	return func(ctx context.Context) (reconcile.Report, error) { return reconcile.Run(ctx, opts) }
+	return func(ctx context.Context) (reconcile.Report, error) {
+		rep, err := reconcile.Run(ctx, opts)
+		metrics.Put(nil,
+			emf.Metric{Name: "ReconcilerFound", Unit: emf.Count, Value: float64(rep.Found)},
+			emf.Metric{Name: "ReconcilerRepairs", Unit: emf.Count, Value: float64(rep.Repaired)},
+			emf.Metric{Name: "ReconcilerRepairsFailed", Unit: emf.Count, Value: float64(rep.RepairsFailed)},
+			emf.Metric{Name: "ReconcilerNotices", Unit: emf.Count, Value: float64(rep.Notified)})
+		return rep, err
+	}
 }
 
 // Options returns the options of a run over store: notices published to
