@@ -54,7 +54,7 @@ func credentialsNotice(n, without int) Notice {
 the Secret Token in Entra's provisioning settings is wrong or expired (rotated here and not there).
 
 Read the current token with the stack's TokenCommand output
-(aws secretsmanager get-secret-value --secret-id <TokenSecretArn> --query SecretString --output text),
+(aws secretsmanager get-secret-value --region <region> --secret-id <TokenSecretArn> --query SecretString --output text),
 paste it as the Secret Token in Entra (Enterprise applications, this application, Provisioning,
 Admin Credentials), click Test Connection and save.
 `, n)
