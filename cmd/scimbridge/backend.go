@@ -4,7 +4,6 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"path/filepath"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
@@ -14,17 +13,19 @@ import (
 	"github.com/scim-bridge/scim-bridge/internal/boltstore"
 	"github.com/scim-bridge/scim-bridge/internal/directory"
 	"github.com/scim-bridge/scim-bridge/internal/dynamo"
+	"github.com/scim-bridge/scim-bridge/internal/httpapi"
 	"github.com/scim-bridge/scim-bridge/internal/journal"
 	"github.com/scim-bridge/scim-bridge/internal/reconcile"
 )
 
 // backend is what the commands need of a store, whichever it is: the
-// directory, the failure journal the handler writes, and the reconciler's
-// reads and repairs.
+// directory, the failure journal the handler writes, the reconciler's
+// reads and repairs, and the health check's ping.
 type backend interface {
 	directory.Store
 	journal.Writer
 	reconcile.Store
+	httpapi.Pinger
 }
 
 // Both stores are backends; the compiler checks it here, where they are
@@ -47,7 +48,7 @@ type where struct {
 // flags defines --store, --data (described by dataUsage) and --table on fl.
 func (w *where) flags(fl *flag.FlagSet, dataUsage string) {
 	fl.StringVar(&w.store, "store", "embedded", "where the directory lives: embedded or dynamodb")
-	fl.StringVar(&w.data, "data", "./.scimbridge", dataUsage)
+	fl.StringVar(&w.data, "data", envOr("SCIMBRIDGE_DATA", "./.scimbridge"), dataUsage+" ($SCIMBRIDGE_DATA sets the default)")
 	fl.StringVar(&w.table, "table", "", "DynamoDB table (with --store dynamodb)")
 }
 
@@ -59,7 +60,7 @@ func (w where) onAWS() bool { return w.store == "dynamodb" }
 func (w where) open(cfg aws.Config) (backend, func() error, error) {
 	switch w.store {
 	case "embedded":
-		st, err := boltstore.Open(filepath.Join(w.data, "directory.db"))
+		st, err := openEmbedded(w.data)
 		if err != nil {
 			return nil, nil, fmt.Errorf("open embedded store: %w", err)
 		}

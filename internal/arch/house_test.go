@@ -31,6 +31,8 @@ const (
 	lambdaEvents  = "github.com/aws/aws-lambda-go/events"
 	lambdaContext = "github.com/aws/aws-lambda-go/lambdacontext"
 	httpAdapter   = "github.com/awslabs/aws-lambda-go-api-proxy/httpadapter"
+	// ACME, for the local process's certificates.
+	acme = "golang.org/x/crypto/acme/..."
 )
 
 // The house's own layers, innermost first.
@@ -47,6 +49,9 @@ const (
 	notify    = "internal/notify"
 	awsapp    = "internal/awsapp"
 	entra     = "internal/entra"
+	events    = "internal/events"
+	eventbus  = "internal/eventbus"
+	certs     = "internal/certs"
 )
 
 // layer is a row of the house: the packages it governs, what they may
@@ -75,12 +80,14 @@ var house = []layer{
 		"the failure journal's vocabulary, which the handler writes, the stores keep and the reconciler reads"},
 	{of(directory), of(scim),
 		"the domain: the service and the Store interface it declares"},
+	{of(events), of(directory, scim),
+		"the change events, derived from a committed change the same on either store"},
 
 	// The stores: they depend inward only, never on httpapi or reconcile.
 	{of(boltstore), of(directory, scim, journal, bbolt),
 		"directory.Store and the journal on an embedded bbolt file"},
-	{of(dynamo), of(directory, scim, journal, awsSDK, smithy),
-		"directory.Store and the journal on DynamoDB: the only package that knows the table's keys"},
+	{of(dynamo), of(directory, scim, journal, events, awsSDK, smithy),
+		"directory.Store and the journal on DynamoDB: the only package that knows the table's keys, so also the one that reads its stream"},
 	{of("internal/bench/memstore"), of(directory, scim, journal),
 		"directory.Store in memory, for measuring the handler alone"},
 	{of("internal/storetest"), of(directory, scim),
@@ -97,22 +104,30 @@ var house = []layer{
 		"notices over SNS, for the reconciler"},
 	{of(entra), nil,
 		"Entra's provisioning client, simulated over plain HTTP"},
+	{of(eventbus), of(dynamo, events, lambdaEvents, awsSDK, smithy),
+		"the table's stream, as Lambda hands it over, to change events on EventBridge"},
+	{of(certs), of(acme),
+		"the local process's TLS: certificates from files or from an ACME CA"},
 
 	// The wiring: one builder per object graph.
 	{of("internal/awsapp/reconciler"), of(awsapp, emf, reconcile, notify, secrets, awsSDK, smithy),
 		"the reconciler's graph, apart from awsapp so the HTTP functions do not link it"},
+	{of("internal/awsapp/publisher"), of(eventbus, awsSDK, smithy),
+		"the events function's graph, apart from awsapp so neither links the other's services"},
 	{of(awsapp), of(directory, journal, emf, httpapi, dynamo, secrets, awsSDK, smithy, lambdaContext),
 		"the HTTP graph on AWS; the only product package that reads Lambda's context"},
 	{of("functions/reconciler"), of(awsapp, "internal/awsapp/reconciler", reconcile, lambdaStart, lambdaEvents),
 		"a Lambda main is wiring only"},
+	{of("functions/events"), of(awsapp, "internal/awsapp/publisher", lambdaStart),
+		"a Lambda main is wiring only"},
 	{of("functions/..."), of(awsapp, lambdaStart, httpAdapter),
 		"an HTTP function's main is wiring only, and links neither the reconciler nor SNS"},
-	{of("cmd/scimbridge"), of(awsapp+"/...", boltstore, dynamo, directory, journal, reconcile, entra, awsSDK, smithy),
+	{of("cmd/scimbridge"), of(awsapp+"/...", boltstore, dynamo, directory, journal, httpapi, reconcile, entra, certs, awsSDK, smithy),
 		"the local process and operator commands wire the same graphs"},
 
 	// Test support and benchmarks: never imported by the product above.
 	{of("internal/awstest", "internal/faults", "internal/lambdatest/...", "internal/emf/emftest", "internal/entra/entratest",
-		"internal/reconcile/reconciletest", "internal/bench/...", "internal/arch"), of(anything),
+		"internal/reconcile/reconciletest", "internal/events/eventstest", "internal/certs/certstest", "internal/bench/...", "internal/arch"), of(anything),
 		"test support and benchmarks"},
 }
 
@@ -142,7 +157,7 @@ func TestImportRules(t *testing.T) {
 // awsapp, so the handler stays an http.Handler that runs anywhere.
 func TestHTTPFunctionsLinkNoReconciler(t *testing.T) {
 	never := of(reconcile+"/...", notify, "internal/awsapp/reconciler", "github.com/aws/aws-sdk-go-v2/service/sns",
-		bbolt, "internal/awstest", "internal/faults", "internal/lambdatest/...", "internal/storetest", "internal/bench/...")
+		bbolt, certs+"/...", acme, "internal/awstest", "internal/faults", "internal/lambdatest/...", "internal/storetest", "internal/bench/...")
 	pkgs := map[string]pkg{}
 	for _, p := range packages(t) {
 		pkgs[p.path] = p

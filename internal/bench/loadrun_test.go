@@ -11,9 +11,6 @@ import (
 // against a real `scimbridge serve` and checks what the report relies on:
 // every request succeeds and the server's CPU time and memory are read.
 func TestLoadRunPlaysTheWorkloadWithoutErrors(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds and runs scimbridge")
-	}
 	root, err := lambdatest.ModuleRoot()
 	if err != nil {
 		t.Fatal(err)

@@ -59,6 +59,19 @@ func (r *Resource) dropMembers() {
 	}
 }
 
+// ResourceOf returns the resource a stored record represents, without a
+// user's groups or a group's members: what a change event carries
+// (docs/events.md). It fails when the stored document is not a JSON object.
+func ResourceOf(rec *Record) (*Resource, error) {
+	rt := scim.Users
+	if rec.Kind == KindGroup {
+		rt = scim.Groups
+	}
+	bare := *rec
+	bare.Groups = nil
+	return resource(rt, &bare, nil)
+}
+
 // resource returns the resource of a record. members is nil when a group's
 // members were not loaded. It fails when the stored document is not a JSON
 // object, which Attrs and the HTTP layer rely on; checking costs no

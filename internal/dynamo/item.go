@@ -32,6 +32,11 @@ const (
 	attrDeleting = "deleting"
 	attrID       = "id"
 	attrCount    = "n"
+	// attrAdded and attrRemoved hold, on a group's record, the member ids
+	// its version added and removed (a string set, absent when none): the
+	// stream record of a member change carries them (stream.go).
+	attrAdded   = "added"
+	attrRemoved = "removed"
 )
 
 // indexedKeys are the record attributes that hold each Key.
@@ -113,6 +118,12 @@ func decodeRecord(kind directory.Kind, it item) (*directory.Record, error) {
 	if _, ok := it[attrDeleting]; ok {
 		return nil, directory.ErrNotFound
 	}
+	return decodeFields(kind, it)
+}
+
+// decodeFields returns the record stored in it, whether a delete has begun
+// or not.
+func decodeFields(kind directory.Kind, it item) (*directory.Record, error) {
 	pk := getS(it, attrPK)
 	_, id, _ := strings.Cut(pk, "#")
 	rec := &directory.Record{

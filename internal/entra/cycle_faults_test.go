@@ -42,10 +42,7 @@ const maxRetries = 20
 // error with a retryable status, the directory must end exactly as the
 // model says, and the reconciler must then find nothing to repair.
 func TestProvisioningCycleUnderFaults(t *testing.T) {
-	if testing.Short() {
-		t.Skip("the provisioning cycle takes minutes")
-	}
-	size := cycleSizeOf(t, faultCycleUsers)
+	size := cycleSizeOf(t, faultCycleUsers, shortFaultCycleUsers)
 	for _, v := range []struct {
 		name  string
 		kinds []faults.Kind

@@ -11,9 +11,9 @@ import (
 // provisioned (or has deleted).
 var ErrUnknown = errors.New("not provisioned")
 
-// DuplicateTargetEntries is the error of a match that found more than one
+// ErrDuplicateTargetEntries is the error of a match that found more than one
 // user or group, named after the code Entra's provisioning logs show.
-var DuplicateTargetEntries = errors.New("DuplicateTargetEntries: the match found more than one resource")
+var ErrDuplicateTargetEntries = errors.New("DuplicateTargetEntries: the match found more than one resource")
 
 // DefaultMemberBatch is how many members the Provisioner adds or removes
 // per PATCH unless told otherwise.
@@ -122,7 +122,7 @@ func (p *Provisioner) groupAnchor(key string) (*groupAnchor, error) {
 // has no anchor for (docs/entra.md §2.2): it looks the user up by the
 // matching attribute; with no hit it POSTs u, with one it PATCHes only the
 // attributes (and active) the hit differs in, with more it fails with
-// DuplicateTargetEntries. It returns the user's id. A key already provisioned
+// ErrDuplicateTargetEntries. It returns the user's id. A key already provisioned
 // is updated as UpdateUser does.
 func (p *Provisioner) ProvisionUser(ctx context.Context, key string, u User) (string, error) {
 	if a, err := p.userAnchor(key); err == nil {
@@ -157,7 +157,7 @@ func (p *Provisioner) ProvisionUser(ctx context.Context, key string, u User) (st
 		}
 		a.sent = merge(found, u)
 	default:
-		return "", fmt.Errorf("provision user %q: %s eq %q: %w", key, p.matchOn, value, DuplicateTargetEntries)
+		return "", fmt.Errorf("provision user %q: %s eq %q: %w", key, p.matchOn, value, ErrDuplicateTargetEntries)
 	}
 	p.mu.Lock()
 	p.users[key] = a

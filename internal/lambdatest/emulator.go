@@ -90,6 +90,8 @@ type Config struct {
 	// function that needs none) and TOKEN_SECRET_ARN.
 	Table       string
 	TokenSecret string
+	// EventBus is the events function's EVENT_BUS_NAME.
+	EventBus string
 	// LogLevel is the function's LOG_LEVEL; "" means INFO.
 	LogLevel string
 	// Timeout is the function's timeout, in whole seconds; 0 means the
@@ -156,6 +158,7 @@ func Start(ctx context.Context, cfg Config) (*Emulator, error) {
 		"AWS_LAMBDA_FUNCTION_TIMEOUT=" + strconv.Itoa(timeout),
 		"TABLE_NAME=" + table,
 		"TOKEN_SECRET_ARN=" + cfg.TokenSecret,
+		"EVENT_BUS_NAME=" + cfg.EventBus,
 		"LOG_LEVEL=" + logLevel,
 	}
 	proc, err := startProcess(cmd, cfg.Output)

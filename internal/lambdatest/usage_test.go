@@ -24,8 +24,8 @@ import (
 // usageRecorder is a proxy in front of the emulator that records the IAM
 // actions and resources of the AWS requests one function sends.
 type usageRecorder struct {
-	table, secret string
-	proxy         *httputil.ReverseProxy
+	table, secret, bus string
+	proxy              *httputil.ReverseProxy
 
 	mu   sync.Mutex
 	used grants
@@ -51,6 +51,7 @@ func (u *usageRecorder) record(target string, body []byte) {
 		TableName, IndexName, SecretId string
 		RequestItems                   map[string]json.RawMessage
 		TransactItems                  []map[string]struct{ TableName string }
+		Entries                        []struct{ EventBusName string }
 	}
 	_ = json.Unmarshal(body, &in)
 	u.mu.Lock()
@@ -79,6 +80,14 @@ func (u *usageRecorder) record(target string, body []byte) {
 			u.used.add("dynamodb:"+op, table(in.TableName)+"/index/"+in.IndexName)
 		default:
 			u.used.add("dynamodb:"+op, table(in.TableName))
+		}
+	case service == "AWSEvents":
+		for _, e := range in.Entries {
+			resource := "bus " + e.EventBusName
+			if e.EventBusName == u.bus {
+				resource = "EventBus"
+			}
+			u.used.add("events:"+op, resource)
 		}
 	case service == "secretsmanager":
 		resource := "secret " + in.SecretId

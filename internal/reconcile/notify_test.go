@@ -79,7 +79,6 @@ func TestDigest(t *testing.T) {
 }
 
 func TestDigestQuietPeriod(t *testing.T) {
-	const subject = "scim-bridge: %d provisioning failures (409 uniqueness on POST /Users)"
 	for _, e := range envs {
 		t.Run(e.name, func(t *testing.T) {
 			env, clk := e.new(t), newClock()

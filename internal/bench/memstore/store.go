@@ -122,7 +122,7 @@ func (s *Store) Update(_ context.Context, rec *directory.Record, prev int64) err
 
 // Touch bumps a record's version and lastModified and returns the version.
 // It fails with directory.ErrNotFound.
-func (s *Store) Touch(_ context.Context, kind directory.Kind, id string, at time.Time) (int64, error) {
+func (s *Store) Touch(_ context.Context, kind directory.Kind, id string, at time.Time, _ directory.MemberChange) (int64, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	kd, err := s.kind(kind)

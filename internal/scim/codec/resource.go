@@ -9,9 +9,9 @@ import (
 	"github.com/scim-bridge/scim-bridge/internal/scim"
 )
 
-// timeLayout writes meta.created and meta.lastModified: RFC 3339 with
+// TimeLayout writes meta.created and meta.lastModified: RFC 3339 with
 // milliseconds, the precision every store keeps.
-const timeLayout = "2006-01-02T15:04:05.000Z07:00"
+const TimeLayout = "2006-01-02T15:04:05.000Z07:00"
 
 // Resource is a user or group in the parts its representation (RFC 7643
 // §3) is rendered from: the values the service keeps itself, and the
@@ -46,8 +46,8 @@ func (r *Resource) Attrs() (map[string]any, error) {
 	attrs["id"] = r.ID
 	attrs["meta"] = map[string]any{
 		"resourceType": r.Type.Name,
-		"created":      r.Created.Format(timeLayout),
-		"lastModified": r.LastModified.Format(timeLayout),
+		"created":      r.Created.Format(TimeLayout),
+		"lastModified": r.LastModified.Format(TimeLayout),
 		"version":      ETag(r.Version),
 	}
 	if len(r.Groups) > 0 {
