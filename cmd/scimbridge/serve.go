@@ -91,7 +91,7 @@ func serve(ctx context.Context, args []string, stdout io.Writer, logger *slog.Lo
 	// The Lambda functions' graph, on either store: both keep the failure
 	// journal `scimbridge reconcile` digests. The health check is in front
 	// of it, outside the SCIM base path.
-	h := httpapi.WithHealth(awsapp.Handler(store, awsapp.Tokens(cfg, s, store, logger), logger), store, logger)
+	h := httpapi.WithHealth(awsapp.Handler(store, awsapp.Tokens(cfg, s, store, nil, logger), nil, logger), store, logger)
 
 	// Before the start message, which tests wait for: SIGHUP must not
 	// find serve without its handler.

@@ -39,6 +39,7 @@ const (
 const (
 	scim      = "internal/scim/..." // the vocabulary and its grammars
 	journal   = "internal/journal"
+	emf       = "internal/emf"
 	directory = "internal/directory"
 	httpapi   = "internal/httpapi"
 	reconcile = "internal/reconcile"
@@ -73,6 +74,8 @@ var house = []layer{
 		"the SCIM vocabulary (RFC 7643, RFC 7644) needs only the standard library"},
 	{of(scim), of(scim),
 		"the vocabulary's subpackages (filter and PATCH grammars) speak it, nothing else"},
+	{of(emf), nil,
+		"CloudWatch's Embedded Metric Format: log lines any layer may count through"},
 	{of(journal), nil,
 		"the failure journal's vocabulary, which the handler writes, the stores keep and the reconciler reads"},
 	{of(directory), of(scim),
@@ -91,7 +94,7 @@ var house = []layer{
 		"the contract every store passes speaks only the domain"},
 
 	// The consumers of the domain.
-	{of(httpapi), of(directory, scim, journal),
+	{of(httpapi), of(directory, scim, journal, emf),
 		"the HTTP handler knows no store, no AWS and no Lambda: main plugs them in"},
 	{of(reconcile), of(directory, scim, journal),
 		"the scheduled run reads stores through its own interface, never httpapi or a store"},
@@ -107,11 +110,11 @@ var house = []layer{
 		"the local process's TLS: certificates from files or from an ACME CA"},
 
 	// The wiring: one builder per object graph.
-	{of("internal/awsapp/reconciler"), of(awsapp, reconcile, notify, secrets, awsSDK, smithy),
+	{of("internal/awsapp/reconciler"), of(awsapp, emf, reconcile, notify, secrets, awsSDK, smithy),
 		"the reconciler's graph, apart from awsapp so the HTTP functions do not link it"},
 	{of("internal/awsapp/publisher"), of(eventbus, awsSDK, smithy),
 		"the events function's graph, apart from awsapp so neither links the other's services"},
-	{of(awsapp), of(directory, journal, httpapi, dynamo, secrets, awsSDK, smithy, lambdaContext),
+	{of(awsapp), of(directory, journal, emf, httpapi, dynamo, secrets, awsSDK, smithy, lambdaContext),
 		"the HTTP graph on AWS; the only product package that reads Lambda's context"},
 	{of("functions/reconciler"), of(awsapp, "internal/awsapp/reconciler", reconcile, lambdaStart, lambdaEvents),
 		"a Lambda main is wiring only"},
@@ -123,7 +126,7 @@ var house = []layer{
 		"the local process and operator commands wire the same graphs"},
 
 	// Test support and benchmarks: never imported by the product above.
-	{of("internal/awstest", "internal/faults", "internal/lambdatest/...", "internal/entra/entratest",
+	{of("internal/awstest", "internal/faults", "internal/lambdatest/...", "internal/emf/emftest", "internal/entra/entratest",
 		"internal/reconcile/reconciletest", "internal/events/eventstest", "internal/certs/certstest", "internal/bench/...", "internal/arch"), of(anything),
 		"test support and benchmarks"},
 }

@@ -11,10 +11,14 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
+
+	"github.com/scim-bridge/scim-bridge/internal/emf"
 )
 
 // Settings are what the HTTP handler's graph needs besides the AWS
@@ -31,22 +35,40 @@ type Settings struct {
 	Token string
 	// LogLevel is DEBUG, INFO, WARN or ERROR (LOG_LEVEL, default INFO).
 	LogLevel string
+	// PreviousTokenFor is how long after a rotation the secret's previous
+	// token is accepted (ROTATION_OVERLAP_DAYS, whole days; 0 selects
+	// secrets.DefaultPreviousFor).
+	PreviousTokenFor time.Duration
+	// Function is the Lambda function's name (AWS_LAMBDA_FUNCTION_NAME),
+	// the dimension of its metrics; empty outside Lambda, where no metrics
+	// are written.
+	Function string
 }
 
 // ReadEnv reads a Lambda function's Settings with getenv. needTable says
 // whether TABLE_NAME is required. It returns an error naming every missing
-// variable.
+// or malformed variable.
 func ReadEnv(getenv func(string) string, needTable bool) (Settings, error) {
-	s := Settings{Table: getenv("TABLE_NAME"), TokenSecret: getenv("TOKEN_SECRET_ARN"), LogLevel: getenv("LOG_LEVEL")}
-	var missing []string
+	s := Settings{
+		Table: getenv("TABLE_NAME"), TokenSecret: getenv("TOKEN_SECRET_ARN"), LogLevel: getenv("LOG_LEVEL"),
+		Function: getenv("AWS_LAMBDA_FUNCTION_NAME"),
+	}
+	var problems []string
 	if needTable && s.Table == "" {
-		missing = append(missing, "TABLE_NAME")
+		problems = append(problems, "missing TABLE_NAME")
 	}
 	if s.TokenSecret == "" {
-		missing = append(missing, "TOKEN_SECRET_ARN")
+		problems = append(problems, "missing TOKEN_SECRET_ARN")
 	}
-	if len(missing) > 0 {
-		return s, fmt.Errorf("missing configuration: %s", strings.Join(missing, ", "))
+	if v := getenv("ROTATION_OVERLAP_DAYS"); v != "" {
+		days, err := strconv.Atoi(v)
+		if err != nil || days < 1 {
+			problems = append(problems, fmt.Sprintf("ROTATION_OVERLAP_DAYS=%q is not a whole number of days", v))
+		}
+		s.PreviousTokenFor = time.Duration(days) * 24 * time.Hour
+	}
+	if len(problems) > 0 {
+		return s, fmt.Errorf("bad configuration: %s", strings.Join(problems, ", "))
 	}
 	return s, nil
 }
@@ -58,6 +80,17 @@ func Logger(level string) *slog.Logger {
 		l = slog.LevelInfo
 	}
 	return slog.New(slog.NewJSONHandler(os.Stdout, &slog.HandlerOptions{Level: l}))
+}
+
+// Metrics returns the writer of a Lambda function's metrics in CloudWatch's
+// Embedded Metric Format, on stdout beside its logs, with the function's
+// name as a dimension; nil, writing nothing, for no function (outside
+// Lambda).
+func Metrics(function string) *emf.Logger {
+	if function == "" {
+		return nil
+	}
+	return emf.New(os.Stdout, emf.Namespace, emf.Dimension{Name: "Function", Value: function})
 }
 
 // Config returns the AWS configuration of a Lambda function from its

@@ -9,6 +9,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-lambda-go/lambdacontext"
@@ -30,13 +31,23 @@ func TestReadEnv(t *testing.T) {
 		wantErr   []string
 	}{
 		{
-			name:      "users",
-			env:       map[string]string{"TABLE_NAME": "t", "TOKEN_SECRET_ARN": "arn:secret", "LOG_LEVEL": "WARN"},
+			name: "users",
+			env: map[string]string{
+				"TABLE_NAME": "t", "TOKEN_SECRET_ARN": "arn:secret", "LOG_LEVEL": "WARN",
+				"ROTATION_OVERLAP_DAYS": "3", "AWS_LAMBDA_FUNCTION_NAME": "stack-UsersFunction-1",
+			},
 			needTable: true,
-			want:      awsapp.Settings{Table: "t", TokenSecret: "arn:secret", LogLevel: "WARN"},
+			want: awsapp.Settings{
+				Table: "t", TokenSecret: "arn:secret", LogLevel: "WARN",
+				PreviousTokenFor: 72 * time.Hour, Function: "stack-UsersFunction-1",
+			},
 		},
 		{name: "discovery needs no table", env: map[string]string{"TOKEN_SECRET_ARN": "s"}, want: awsapp.Settings{TokenSecret: "s"}},
 		{name: "every missing variable named", needTable: true, wantErr: []string{"TABLE_NAME", "TOKEN_SECRET_ARN"}},
+		{
+			name: "days not a number", env: map[string]string{"TOKEN_SECRET_ARN": "s", "ROTATION_OVERLAP_DAYS": "a week"},
+			wantErr: []string{"ROTATION_OVERLAP_DAYS"},
+		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got, err := awsapp.ReadEnv(func(k string) string { return tc.env[k] }, tc.needTable)

@@ -1,6 +1,7 @@
 package awsapp
 
 import (
+	"context"
 	"log/slog"
 	"net/http"
 
@@ -11,6 +12,7 @@ import (
 
 	"github.com/scim-bridge/scim-bridge/internal/directory"
 	"github.com/scim-bridge/scim-bridge/internal/dynamo"
+	"github.com/scim-bridge/scim-bridge/internal/emf"
 	"github.com/scim-bridge/scim-bridge/internal/httpapi"
 	"github.com/scim-bridge/scim-bridge/internal/journal"
 	"github.com/scim-bridge/scim-bridge/internal/secrets"
@@ -29,11 +31,12 @@ type Store interface {
 // call: the token is fetched on the first request, so nothing slow happens
 // in Lambda's init.
 func NewHandler(cfg aws.Config, s Settings, logger *slog.Logger) http.Handler {
+	metrics := Metrics(s.Function)
 	if s.Table == "" {
-		return Handler(nil, Tokens(cfg, s, nil, logger), logger)
+		return Handler(nil, Tokens(cfg, s, nil, metrics, logger), metrics, logger)
 	}
 	store := NewStore(cfg, s.Table)
-	return Handler(store, Tokens(cfg, s, store, logger), logger)
+	return Handler(store, Tokens(cfg, s, store, metrics, logger), metrics, logger)
 }
 
 // NewStore returns the directory store on a DynamoDB table. It makes no
@@ -44,24 +47,29 @@ func NewStore(cfg aws.Config, table string) *dynamo.Store {
 
 // Tokens returns the Secret Tokens s accepts: those of the secret
 // s.TokenSecret, fetched on first use and cached, each use of its previous
-// token marked in j for the reconciler (nil marks nothing); else s.Token
-// alone.
-func Tokens(cfg aws.Config, s Settings, j journal.Writer, logger *slog.Logger) httpapi.TokenSource {
+// token marked in j for the reconciler (nil marks nothing) and counted in
+// metrics; else s.Token alone.
+func Tokens(cfg aws.Config, s Settings, j journal.Writer, metrics *emf.Logger, logger *slog.Logger) httpapi.TokenSource {
 	if s.TokenSecret == "" {
 		return httpapi.StaticTokens(s.Token)
 	}
-	var opts secrets.Options
+	mark := func(context.Context) {}
 	if j != nil {
-		opts.OnPrevious = journal.Marker(j, journal.SeenPreviousToken, logger)
+		mark = journal.Marker(j, journal.SeenPreviousToken, logger)
 	}
+	opts := secrets.Options{PreviousFor: s.PreviousTokenFor, OnPrevious: func(ctx context.Context) {
+		metrics.Count("PreviousTokenUses")
+		mark(ctx)
+	}}
 	return secrets.New(secretsmanager.NewFromConfig(cfg), s.TokenSecret, logger, opts)
 }
 
 // Handler returns the SCIM handler over store, which keeps the failure
-// journal (nil serves discovery only), accepting tokens and naming each
-// request by Lambda's request id when it has one.
-func Handler(store Store, tokens httpapi.TokenSource, logger *slog.Logger) http.Handler {
-	cfg := httpapi.Config{Tokens: tokens, Logger: logger, RequestID: RequestID}
+// journal (nil serves discovery only), accepting tokens, counting requests
+// in metrics (nil counts nothing) and naming each request by Lambda's
+// request id when it has one.
+func Handler(store Store, tokens httpapi.TokenSource, metrics *emf.Logger, logger *slog.Logger) http.Handler {
+	cfg := httpapi.Config{Tokens: tokens, Logger: logger, RequestID: RequestID, Metrics: metrics}
 	var svc *directory.Service
 	if store != nil {
 		svc = directory.New(store, directory.Options{})

@@ -88,7 +88,7 @@ func TestFailuresMapToDirectoryErrors(t *testing.T) {
 			name: "transaction conflicts retried, then unavailable", status: 400, write: true,
 			body: `{"__type":"com.amazonaws.dynamodb.v20120810#TransactionCanceledException","message":"injected",` +
 				`"CancellationReasons":[{"Code":"TransactionConflict"},{"Code":"None"},{"Code":"None"}]}`,
-			want: directory.ErrUnavailable, requests: 4,
+			want: directory.ErrUnavailable, requests: 8,
 		},
 		{
 			name: "unique key taken", status: 400, write: true,
@@ -105,7 +105,13 @@ func TestFailuresMapToDirectoryErrors(t *testing.T) {
 			} else {
 				url, requests = fakeDynamo(t, tc.status, tc.body, tc.delay)
 			}
-			ctx, cancel := context.WithTimeout(t.Context(), 200*time.Millisecond)
+			// Writes get time for every retry of a conflict (under a
+			// second of backoff in all); reads must fail fast.
+			timeout := 200 * time.Millisecond
+			if tc.write {
+				timeout = 5 * time.Second
+			}
+			ctx, cancel := context.WithTimeout(t.Context(), timeout)
 			defer cancel()
 			s := storeAt(url)
 			var err error

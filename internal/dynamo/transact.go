@@ -14,11 +14,17 @@ import (
 // maxTxItems is DynamoDB's limit of items in one TransactWriteItems.
 const maxTxItems = 100
 
-// txAttempts bounds the tries of a transaction that lost to concurrent
-// transactions on the same items (a counter, or a unique key two clients
-// create at once). DynamoDB cancels the loser with TransactionConflict and
-// the SDK does not retry that.
-const txAttempts = 4
+// Tries of a transaction that lost to concurrent transactions on the same
+// items (a counter, or a unique key two clients create at once). DynamoDB
+// cancels the loser with TransactionConflict and the SDK does not retry
+// that. Entra sends up to a few dozen requests at once, so a loser may lose
+// again: full-jitter exponential backoff spreads the retries, at most
+// about 630 ms of waiting in all, bounded by the request's context.
+const (
+	txAttempts   = 8
+	txBackoff    = 10 * time.Millisecond
+	txMaxBackoff = 160 * time.Millisecond
+)
 
 // txWrite is one write of a transaction and what a failure of its condition
 // means.
@@ -61,10 +67,17 @@ func (s *Store) transact(ctx context.Context, writes []txWrite) error {
 		if !conflict || attempt == txAttempts {
 			return err
 		}
-		if err := sleep(ctx, time.Duration(rand.Int64N(int64(attempt)*int64(25*time.Millisecond)))); err != nil {
+		if err := sleep(ctx, txDelay(attempt)); err != nil {
 			return err
 		}
 	}
+}
+
+// txDelay is the wait before the retry after attempt: a random time up to
+// txBackoff doubled per attempt, capped at txMaxBackoff.
+func txDelay(attempt int) time.Duration {
+	ceiling := min(txBackoff<<(attempt-1), txMaxBackoff)
+	return time.Duration(rand.Int64N(int64(ceiling)) + 1)
 }
 
 // sleep waits for d or until ctx is done.

@@ -70,12 +70,27 @@ const maxPooledBody = 64 << 10
 // written, since an io.Writer must not retain what it is given.
 var bodies = sync.Pool{New: func() any { return new([]byte) }}
 
+// maxResponseBody bounds a response body. A Lambda function's response is
+// at most 6 MB (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html),
+// and the body travels in it JSON-escaped, or base64-encoded (a third
+// larger): 4 MiB of body fits either way. A larger answer would fail the
+// invocation, which API Gateway turns into a bare 500.
+const maxResponseBody = 4 << 20
+
 // writeRendered writes the body that render appends to a pooled buffer,
-// with the given status (see writeJSON). It returns render's error, having
-// written nothing.
+// with the given status (see writeJSON). It returns render's error, or a
+// SCIM error saying what to ask instead of a body over maxResponseBody,
+// having written nothing.
 func writeRendered(w http.ResponseWriter, status int, render func(dst []byte) ([]byte, error)) error {
 	buf := bodies.Get().(*[]byte)
 	b, err := render((*buf)[:0])
+	if err == nil && len(b) > maxResponseBody {
+		w.Header().Del("ETag")
+		w.Header().Del("Location")
+		err = scim.Errorf(http.StatusBadRequest, scim.TooMany,
+			"the response would be %d bytes, more than the %d the bridge can return through AWS Lambda: "+
+				"ask for less, with excludedAttributes=members (groups), attributes=... or a smaller count", len(b), maxResponseBody)
+	}
 	if err == nil {
 		writeBody(w, status, b)
 	}

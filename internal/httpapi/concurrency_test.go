@@ -1,14 +1,22 @@
 package httpapi_test
 
 import (
+	"context"
 	"fmt"
 	"net/http"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
 	"testing"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+
+	"github.com/scim-bridge/scim-bridge/internal/awstest"
 	"github.com/scim-bridge/scim-bridge/internal/directory"
+	"github.com/scim-bridge/scim-bridge/internal/dynamo"
+	"github.com/scim-bridge/scim-bridge/internal/faults"
 	"github.com/scim-bridge/scim-bridge/internal/httpapi"
 	"github.com/scim-bridge/scim-bridge/internal/scim"
 	"github.com/scim-bridge/scim-bridge/internal/scim/codec"
@@ -70,6 +78,57 @@ func TestConcurrentCreatesOfOneUserName(t *testing.T) {
 			t.Errorf("filter on the userName: totalResults %s, want 1", got)
 		}
 	})
+}
+
+// TestConcurrentCreatesOfOneUserNameOnABusyMachine races 32 creates of one
+// userName on DynamoDB while busy goroutines load every CPU, ten times. The
+// emulator runs transactions one at a time, so a fifth of them are also
+// cancelled as DynamoDB cancels those that meet a concurrent one
+// (TransactionConflict): they must be retried until they see the winner's
+// item (409), never passed on as 503.
+func TestConcurrentCreatesOfOneUserNameOnABusyMachine(t *testing.T) {
+	inj := faults.New(faults.Options{Rate: 0.2, Seed: 15, Kinds: []faults.Kind{faults.TransactionConflict}})
+	client := dynamodb.NewFromConfig(awstest.Config(t), inj.DynamoDB())
+	table := awstest.Name(t, "busy")
+	if err := dynamo.CreateTable(t.Context(), client, table); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_, _ = client.DeleteTable(context.Background(), &dynamodb.DeleteTableInput{TableName: aws.String(table)})
+	})
+	e := newEnvWith(t, directory.New(dynamo.New(client, table), directory.Options{}), httpapi.Config{})
+	stop := make(chan struct{})
+	var busy sync.WaitGroup
+	for range 2 * runtime.GOMAXPROCS(0) {
+		busy.Go(func() {
+			for n := 0; ; n++ {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				for range 100_000 {
+					n ^= n << 1
+				}
+			}
+		})
+	}
+	defer func() { close(stop); busy.Wait() }()
+
+	for round := range 10 {
+		statuses := make([]int, 32)
+		together(len(statuses), func(i int) {
+			res := e.do(http.MethodPost, "/scim/v2/Users", fmt.Sprintf(`{"userName":"busy.%d@contoso.com"}`, round))
+			statuses[i] = res.status
+		})
+		counts := map[int]int{}
+		for _, s := range statuses {
+			counts[s]++
+		}
+		if counts[http.StatusCreated] != 1 || counts[http.StatusConflict] != 31 {
+			t.Errorf("round %d: statuses %v, want 1 × 201 and 31 × 409", round, counts)
+		}
+	}
 }
 
 func TestConcurrentMemberAddsToOneGroup(t *testing.T) {

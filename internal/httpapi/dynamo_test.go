@@ -16,6 +16,7 @@ import (
 	"github.com/scim-bridge/scim-bridge/internal/directory"
 	"github.com/scim-bridge/scim-bridge/internal/dynamo"
 	"github.com/scim-bridge/scim-bridge/internal/httpapi"
+	"github.com/scim-bridge/scim-bridge/internal/journal"
 )
 
 func TestMain(m *testing.M) { awstest.Main(m) }
@@ -106,4 +107,21 @@ func TestRequestBudgetThroughTheHandler(t *testing.T) {
 		e.do(http.MethodPatch, "/scim/v2/Groups/"+g2, patchOp(`{"op":"Add","path":"members","value":[{"value":"`+ids[1]+`"}]}`))
 	}
 	measure("DELETE /Users/{id} in 31 groups", 3+ceil(31, 25), http.MethodDelete, "/scim/v2/Users/"+ids[1], "", 204)
+}
+
+// TestUnauthenticatedRequestsCostNoDynamoDBRequest checks that a stranger's
+// requests without a token cost DynamoDB nothing (docs/security.md): no
+// failure record, no mark.
+func TestUnauthenticatedRequestsCostNoDynamoDBRequest(t *testing.T) {
+	store, counter := newDynamoStore(t)
+	e := newEnvWith(t, directory.New(store, directory.Options{}), httpapi.Config{FailureLog: store.(journal.Writer)})
+	targets := []string{"/scim/v2/Users", "/scim/v2/Groups/x", "/scim/v2/ServiceProviderConfig", "/scim/v2/nothing", "/"}
+	for i := range 1000 {
+		if res := e.do(http.MethodGet, targets[i%len(targets)], "", "Authorization", ""); res.status != http.StatusUnauthorized {
+			t.Fatalf("request %d: status %d, want 401", i, res.status)
+		}
+	}
+	if got := counter.Total(); got != 0 {
+		t.Errorf("1,000 requests without a token made %d DynamoDB requests %v, want 0", got, counter.Counts())
+	}
 }

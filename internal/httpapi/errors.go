@@ -16,10 +16,18 @@ import (
 // within seconds.
 const retryAfterSeconds = 1
 
+// logCause logs the cause of a 503 or 504 with the request id, so that an
+// operator can tell a throttle from a lost race or a timeout.
+func (h *handler) logCause(r *http.Request, err error) {
+	h.log.LogAttrs(r.Context(), slog.LevelWarn, "unavailable",
+		slog.String("request_id", requestIDOf(r)), slog.String("error", err.Error()))
+}
+
 // writeError is the one place an error becomes a response: a RFC 7644 §3.12
 // body with the error's status. A *scim.Error is sent as it is; store and
 // context errors map to their statuses; anything else is an internal error,
-// answered 500 with a generic detail and logged, the only errors logged.
+// answered 500 with a generic detail and logged, as are the causes of 503s
+// and 504s.
 func (h *handler) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	var e *scim.Error
 	var tooLarge *http.MaxBytesError
@@ -38,9 +46,14 @@ func (h *handler) writeError(w http.ResponseWriter, r *http.Request, err error) 
 	case errors.Is(err, directory.ErrVersion):
 		e = scim.Errorf(http.StatusPreconditionFailed, "", "the resource has changed: If-Match does not hold")
 	case errors.Is(err, directory.ErrUnavailable):
+		h.logCause(r, err)
+		h.metrics.Count("StoreUnavailable")
 		e = scim.Unavailable(retryAfterSeconds, "the directory is busy; retry")
 	case errors.Is(err, context.DeadlineExceeded):
+		h.logCause(r, err)
+		h.metrics.Count("Timeouts")
 		e = scim.Errorf(http.StatusGatewayTimeout, "", "the request took too long; retry")
+		e.RetryAfter = retryAfterSeconds
 	case errors.Is(err, context.Canceled):
 		// The client went away; nobody reads this answer, and it is no
 		// fault of the bridge's to log as one.

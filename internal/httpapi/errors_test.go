@@ -38,9 +38,10 @@ func (s failingStore) MissingUsers(context.Context, []string) ([]string, error) 
 	return nil, s.err
 }
 
-// TestStoreErrors checks the status each kind of store failure maps to, and
-// that only internal errors are logged as errors, without their text
-// reaching the client.
+// TestStoreErrors checks the status each kind of store failure maps to,
+// that only internal errors are logged as errors, that the causes of 503s
+// and 504s are logged as warnings, and that no error's text reaches the
+// client.
 func TestStoreErrors(t *testing.T) {
 	tests := []struct {
 		name       string
@@ -49,13 +50,14 @@ func TestStoreErrors(t *testing.T) {
 		scimType   string
 		retryAfter string
 		logged     bool
+		cause      bool
 	}{
-		{"unavailable", fmt.Errorf("dynamo: get: %w", directory.ErrUnavailable), 503, "", "1", false},
-		{"deadline", fmt.Errorf("dynamo: get: %w", context.DeadlineExceeded), 504, "", "", false},
-		{"client gone", fmt.Errorf("dynamo: get: %w", context.Canceled), 503, "", "1", false},
-		{"version", fmt.Errorf("dynamo: get: %w", directory.ErrVersion), 412, "", "", false},
-		{"conflict", &directory.ConflictError{Kind: directory.KindUser, Key: directory.KeyUserName, Value: "a"}, 409, "uniqueness", "", false},
-		{"internal", errors.New("dynamo: get: table schema mismatch"), 500, "", "", true},
+		{"unavailable", fmt.Errorf("dynamo: get: %w", directory.ErrUnavailable), 503, "", "1", false, true},
+		{"deadline", fmt.Errorf("dynamo: get: %w", context.DeadlineExceeded), 504, "", "1", false, true},
+		{"client gone", fmt.Errorf("dynamo: get: %w", context.Canceled), 503, "", "1", false, false},
+		{"version", fmt.Errorf("dynamo: get: %w", directory.ErrVersion), 412, "", "", false, false},
+		{"conflict", &directory.ConflictError{Kind: directory.KindUser, Key: directory.KeyUserName, Value: "a"}, 409, "uniqueness", "", false, false},
+		{"internal", errors.New("dynamo: get: table schema mismatch"), 500, "", "", true, false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -73,6 +75,10 @@ func TestStoreErrors(t *testing.T) {
 			}
 			if got := strings.Contains(e.log.String(), `"level":"ERROR"`); got != tc.logged {
 				t.Errorf("logged as an error: %v, want %v\n%s", got, tc.logged, e.log)
+			}
+			cause := `"msg":"unavailable","request_id":"` + res.header.Get("X-Request-Id") + `","error":"directory: list User \"\": ` + tc.err.Error()
+			if got := strings.Contains(e.log.String(), cause); got != tc.cause {
+				t.Errorf("cause logged with the request id: %v, want %v\n%s", got, tc.cause, e.log)
 			}
 		})
 	}

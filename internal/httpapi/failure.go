@@ -1,19 +1,26 @@
 package httpapi
 
 import (
-	"context"
 	"log/slog"
 	"net/http"
 	"path"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/scim-bridge/scim-bridge/internal/journal"
 	"github.com/scim-bridge/scim-bridge/internal/scim"
 )
 
-// maxFailureDetail bounds the detail kept per failure.
-const maxFailureDetail = 300
+const (
+	// maxFailureDetail bounds the detail kept per failure.
+	maxFailureDetail = 300
+	// rejectedPerMinute bounds the 401s to requests that carried a token
+	// recorded per minute per process: enough for the reconciler to see
+	// a burst of Entra's (reconcile.DefaultAuthBurst is 10), while a
+	// stranger's stream of made-up tokens costs at most this many writes.
+	rejectedPerMinute = 20
+)
 
 // isFailure reports whether a response is one Entra counts as a failed
 // operation: any 5xx, 401, 403 and 409; a 400 to a write (a search is a
@@ -34,10 +41,14 @@ func isFailure(method, route string, status int) bool {
 
 // recordFailures writes a failure record for each response isFailure
 // selects, and marks authenticated requests as seen (at most once a
-// minute). It must run inside logAccess, whose request info and response
-// recorder it reads, and outside authentication and panic recovery, whose
-// answers it records. A failed or slow write is logged and never changes
-// the response.
+// minute). A request without a valid token costs no write beyond a bound
+// (docs/security.md): a 401 to a request without a token is never
+// recorded, since those are strangers, not Entra, and only
+// rejectedPerMinute 401s to requests with a token are; every 401 is
+// counted in the Unauthorized metric. It must run inside logAccess, whose
+// request info and response recorder it reads, and outside authentication
+// and panic recovery, whose answers it records. A failed or slow write is
+// logged and never changes the response.
 func (h *handler) recordFailures(next http.Handler) http.Handler {
 	if h.failures == nil {
 		return next
@@ -49,7 +60,9 @@ func (h *handler) recordFailures(next http.Handler) http.Handler {
 			status = rec.status
 		}
 		if status != http.StatusUnauthorized {
-			h.seen(r.Context())
+			ctx, cancel := finishContext(r, journal.WriteTimeout)
+			h.seen(ctx)
+			cancel()
 		}
 		route := h.routeOf(r)
 		if !isFailure(r.Method, route, status) {
@@ -57,6 +70,9 @@ func (h *handler) recordFailures(next http.Handler) http.Handler {
 		}
 		now := time.Now().UTC()
 		_, hadToken := bearerToken(r.Header.Get("Authorization"))
+		if status == http.StatusUnauthorized && (!hadToken || !h.rejected.allow(now, rejectedPerMinute)) {
+			return
+		}
 		f := journal.Failure{
 			Time:            now,
 			Expires:         now.Add(h.retention),
@@ -72,13 +88,35 @@ func (h *handler) recordFailures(next http.Handler) http.Handler {
 		if strings.HasSuffix(route, "/{id}") {
 			f.ResourceID = path.Base(strings.TrimSuffix(r.URL.Path, "/"))
 		}
-		ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), journal.WriteTimeout)
+		ctx, cancel := finishContext(r, journal.WriteTimeout)
 		defer cancel()
 		if err := h.failures.RecordFailure(ctx, f); err != nil {
 			h.log.LogAttrs(r.Context(), slog.LevelWarn, "cannot record failure",
 				slog.String("request_id", requestIDOf(r)), slog.String("error", err.Error()))
 		}
 	})
+}
+
+// limiter allows at most a number of events per minute; its zero value is
+// ready to use.
+type limiter struct {
+	mu     sync.Mutex
+	minute time.Time
+	n      int
+}
+
+// allow reports whether one more event at now fits within max this minute.
+func (l *limiter) allow(now time.Time, max int) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if m := now.Truncate(time.Minute); !m.Equal(l.minute) {
+		l.minute, l.n = m, 0
+	}
+	if l.n >= max {
+		return false
+	}
+	l.n++
+	return true
 }
 
 // routeOf returns the path pattern of r's route relative to the base path:

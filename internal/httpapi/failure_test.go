@@ -97,10 +97,7 @@ func TestFailureLogRecordsWhatEntraCountsAsFailures(t *testing.T) {
 		},
 		{name: "404 of an unknown path", method: "GET", path: "/scim/v2/Nothing"},
 		{name: "404 of an unknown schema", method: "GET", path: "/scim/v2/Schemas/urn:nothing"},
-		{
-			name: "401 without a token", method: "GET", path: "/scim/v2/Users", headers: []string{"Authorization", ""},
-			want: &journal.Failure{Method: "GET", Route: "/Users", Status: 401},
-		},
+		{name: "401 without a token, a stranger's", method: "GET", path: "/scim/v2/Users", headers: []string{"Authorization", ""}},
 		{
 			name: "401 with a wrong token", method: "GET", path: "/scim/v2/Users/" + alice, headers: []string{"Authorization", "Bearer wrong"},
 			want: &journal.Failure{Method: "GET", Route: "/Users/{id}", Status: 401, ResourceID: alice, HadToken: true},
@@ -134,6 +131,19 @@ func TestFailureLogRecordsWhatEntraCountsAsFailures(t *testing.T) {
 				t.Errorf("got  %+v\nwant %+v", f, *tc.want)
 			}
 		})
+	}
+}
+
+func TestRejectedTokensAreRecordedAtMostTwentyAMinute(t *testing.T) {
+	log := &failureLog{}
+	e := newEnvWith(t, newService(t), httpapi.Config{FailureLog: log})
+	for range 100 {
+		e.do("GET", "/scim/v2/Users", "", "Authorization", "Bearer wrong")
+		e.do("GET", "/scim/v2/Users", "", "Authorization", "")
+	}
+	// 20 unless the minute turned during the loop, which resets the bound.
+	if got := len(log.take()); got < 20 || got > 40 {
+		t.Errorf("200 401s recorded %d failures, want 20 (40 across a minute's turn)", got)
 	}
 }
 

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/scim-bridge/scim-bridge/internal/directory"
+	"github.com/scim-bridge/scim-bridge/internal/emf"
 	"github.com/scim-bridge/scim-bridge/internal/journal"
 	"github.com/scim-bridge/scim-bridge/internal/scim"
 )
@@ -40,6 +41,11 @@ type Config struct {
 	// ("" for none), such as Lambda's request id; the handler logs and
 	// echoes it, else the caller's X-Request-Id, else an id of its own.
 	RequestID func(*http.Request) string
+	// Metrics, if not nil, receives a metric per request (by route and
+	// status class), per 401, per PATCH operation applied, and per store
+	// failure (StoreUnavailable: DynamoDB throttled or failed after the
+	// SDK's retries) or timeout answered 503 or 504.
+	Metrics *emf.Logger
 }
 
 // Route is one method and path pattern the handler serves. Path is relative
@@ -60,6 +66,9 @@ type handler struct {
 	seen      func(context.Context)
 	requestID func(*http.Request) string
 	names     endpointNames
+	metrics   *emf.Logger
+	// rejected bounds the 401s to requests with a token that are recorded.
+	rejected limiter
 }
 
 // endpoint is a route with the function serving it. rt is the resource type
@@ -108,15 +117,16 @@ func Routes() []Route {
 }
 
 // New returns the SCIM handler over svc. Every request passes, in order,
-// the access log, the failure log, panic recovery and bearer authentication
-// before it is routed. svc may be nil for a handler that serves only
-// discovery (the discovery function); it answers every other route as a
-// path it has no endpoint for, a SCIM 404, since API Gateway sends it
-// whatever no other function's route takes.
+// New returns the SCIM handler over svc. Every request passes, in order,
+// the access log, the failure log, the deadline's bound, panic recovery and
+// bearer authentication before it is routed. svc may be nil for a handler
+// that serves only discovery (the discovery function); it answers every
+// other route as a path it has no endpoint for, a SCIM 404, since API
+// Gateway sends it whatever no other function's route takes.
 func New(svc *directory.Service, cfg Config) http.Handler {
 	h := &handler{
 		svc: svc, base: basePath(cfg.BasePath), tokens: cfg.Tokens, log: cfg.Logger, mux: http.NewServeMux(),
-		requestID: cfg.RequestID, names: newEndpointNames(Routes()),
+		requestID: cfg.RequestID, names: newEndpointNames(Routes()), metrics: cfg.Metrics,
 	}
 	if h.tokens == nil {
 		h.tokens = StaticTokens()
@@ -142,7 +152,7 @@ func New(svc *directory.Service, cfg Config) http.Handler {
 			}
 		})
 	}
-	return chain(http.HandlerFunc(h.route), h.logAccess, h.recordFailures, h.recoverPanic, h.authenticate)
+	return chain(http.HandlerFunc(h.route), h.logAccess, h.recordFailures, h.bound, h.recoverPanic, h.authenticate)
 }
 
 // chain wraps h in middleware, the first outermost.

@@ -77,12 +77,15 @@ func TestHealthIsNoSCIMRequest(t *testing.T) {
 		t.Errorf("health checks were recorded: failures %v, seen %v, log %s", f, journal.seen, e.log.String())
 	}
 
-	// The SCIM handler is still behind it, token and journal included.
+	// The SCIM handler is still behind it, token and journal included (a
+	// wrong token is recorded; no token is not, docs/security.md).
 	for _, path := range []string{"/scim/v2/Users", "/scim/v2" + httpapi.HealthPath, httpapi.HealthPath + "/x"} {
 		rec := httptest.NewRecorder()
-		h.ServeHTTP(rec, httptest.NewRequest("GET", path, nil))
+		req := httptest.NewRequest("GET", path, nil)
+		req.Header.Set("Authorization", "Bearer wrong")
+		h.ServeHTTP(rec, req)
 		if rec.Code != http.StatusUnauthorized {
-			t.Errorf("GET %s without a token: %d, want 401", path, rec.Code)
+			t.Errorf("GET %s with a wrong token: %d, want 401", path, rec.Code)
 		}
 	}
 	if f := journal.take(); len(f) != 3 {

@@ -7,8 +7,10 @@ import (
 	"log/slog"
 	"net/http"
 	"runtime/debug"
+	"strconv"
 	"time"
 
+	"github.com/scim-bridge/scim-bridge/internal/emf"
 	"github.com/scim-bridge/scim-bridge/internal/scim"
 )
 
@@ -58,12 +60,36 @@ func (h *handler) logAccess(next http.Handler) http.Handler {
 		if id := headerID(r, "client-request-id"); id != "" {
 			attrs = append(attrs, slog.String("client_request_id", id))
 		}
+		if info.err != nil {
+			attrs = append(attrs, slog.String("error", info.err.Detail))
+		}
 		level := slog.LevelInfo
 		if status >= 500 {
 			level = slog.LevelWarn
 		}
 		h.log.LogAttrs(r.Context(), level, "request", attrs...)
+		h.count(r, status)
 	})
+}
+
+// count puts the request's metrics: one request by route and status class
+// (classes, not codes, keep the number of metrics CloudWatch bills small),
+// and one Unauthorized for a 401.
+func (h *handler) count(r *http.Request, status int) {
+	if h.metrics == nil {
+		return
+	}
+	route := h.routeOf(r)
+	if route == "" {
+		route = "unknown"
+	} else {
+		route = r.Method + " " + route
+	}
+	h.metrics.Put([]emf.Dimension{{Name: "Route", Value: route}, {Name: "StatusClass", Value: strconv.Itoa(status/100) + "xx"}},
+		emf.Metric{Name: "Requests", Unit: emf.Count, Value: 1})
+	if status == http.StatusUnauthorized {
+		h.metrics.Count("Unauthorized")
+	}
 }
 
 // newRequestID returns the id the platform gave r (Config.RequestID), else

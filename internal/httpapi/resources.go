@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/scim-bridge/scim-bridge/internal/directory"
+	"github.com/scim-bridge/scim-bridge/internal/emf"
 	"github.com/scim-bridge/scim-bridge/internal/scim"
 	"github.com/scim-bridge/scim-bridge/internal/scim/codec"
 	"github.com/scim-bridge/scim-bridge/internal/scim/patch"
@@ -89,6 +90,8 @@ func (h *handler) patch(rt *scim.ResourceType, w http.ResponseWriter, r *http.Re
 	if err != nil {
 		return err
 	}
+	h.metrics.Put([]emf.Dimension{{Name: "ResourceType", Value: rt.Name}},
+		emf.Metric{Name: "PatchOperations", Unit: emf.Count, Value: float64(len(ops))})
 	if rt == scim.Groups {
 		w.Header().Set("ETag", res.ETag())
 		w.WriteHeader(http.StatusNoContent)

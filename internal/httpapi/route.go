@@ -46,7 +46,7 @@ func (h *handler) route(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if len(allow) == 0 {
-		h.writeError(w, r, errNoEndpoint())
+		h.writeError(w, r, h.noEndpoint(r))
 		return
 	}
 	w.Header().Set("Allow", strings.Join(allow, ", "))

@@ -20,7 +20,7 @@ const (
 
 // Marker returns a function that records what as seen now in w, at most
 // once a minute per returned function (so per process), bounded by
-// WriteTimeout, logging a failed write to logger (nil discards it). The
+// WriteTimeout and the context's deadline but not ended by its cancellation, logging a failed write to logger (nil discards it). The
 // handler marks its authenticated requests with one; hooks outside the
 // handler, such as the token source's use of a previous token, use their
 // own.
@@ -39,9 +39,15 @@ func Marker(w Writer, what Seen, logger *slog.Logger) func(context.Context) {
 		if !last.CompareAndSwap(prev, now.UnixNano()) {
 			return
 		}
-		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), WriteTimeout)
+		// Not cancelled with the request, but within its deadline, if any.
+		wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), WriteTimeout)
 		defer cancel()
-		if err := w.MarkSeen(ctx, what, now.UTC()); err != nil {
+		if d, ok := ctx.Deadline(); ok {
+			var cancelAt context.CancelFunc
+			wctx, cancelAt = context.WithDeadline(wctx, d)
+			defer cancelAt()
+		}
+		if err := w.MarkSeen(wctx, what, now.UTC()); err != nil {
 			logger.LogAttrs(ctx, slog.LevelWarn, "cannot mark as seen",
 				slog.String("seen", string(what)), slog.String("error", err.Error()))
 		}

@@ -94,6 +94,9 @@ type Config struct {
 	EventBus string
 	// LogLevel is the function's LOG_LEVEL; "" means INFO.
 	LogLevel string
+	// Timeout is the function's timeout, in whole seconds; 0 means the
+	// template's.
+	Timeout time.Duration
 	// Output, if not nil, receives a copy of the emulator's and the
 	// function's output as it is written.
 	Output io.Writer
@@ -128,6 +131,10 @@ func Start(ctx context.Context, cfg Config) (*Emulator, error) {
 	if logLevel == "" {
 		logLevel = "INFO"
 	}
+	timeout := timeoutSeconds
+	if cfg.Timeout > 0 {
+		timeout = int(cfg.Timeout / time.Second)
+	}
 	table := cfg.Table
 	if !cfg.Function.NeedsTable {
 		table = "" // as template.yaml sets it for such a function
@@ -148,7 +155,7 @@ func Start(ctx context.Context, cfg Config) (*Emulator, error) {
 		"AWS_SECRET_ACCESS_KEY=test",
 		"AWS_LAMBDA_FUNCTION_NAME=" + cfg.Function.LogicalID(),
 		"AWS_LAMBDA_FUNCTION_MEMORY_SIZE=" + strconv.Itoa(memoryMB),
-		"AWS_LAMBDA_FUNCTION_TIMEOUT=" + strconv.Itoa(timeoutSeconds),
+		"AWS_LAMBDA_FUNCTION_TIMEOUT=" + strconv.Itoa(timeout),
 		"TABLE_NAME=" + table,
 		"TOKEN_SECRET_ARN=" + cfg.TokenSecret,
 		"EVENT_BUS_NAME=" + cfg.EventBus,

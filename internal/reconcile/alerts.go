@@ -54,7 +54,7 @@ func credentialsNotice(n, without int) Notice {
 the Secret Token in Entra's provisioning settings is wrong or expired (rotated here and not there).
 
 Read the current token with the stack's TokenCommand output
-(aws secretsmanager get-secret-value --secret-id <TokenSecretArn> --query SecretString --output text),
+(aws secretsmanager get-secret-value --region <region> --secret-id <TokenSecretArn> --query SecretString --output text),
 paste it as the Secret Token in Entra (Enterprise applications, this application, Provisioning,
 Admin Credentials), click Test Connection and save.
 `, n)
@@ -73,22 +73,26 @@ Admin Credentials), click Test Connection and save.
 }
 
 // previousTokenNotice says that the previous token was still used at last,
-// after a rotation at rotated.
-func previousTokenNotice(rotated, last time.Time) Notice {
+// after a rotation at rotated, and that it is refused from accepted after
+// the rotation on.
+func previousTokenNotice(rotated, last time.Time, accepted time.Duration) Notice {
 	after := span(last.Sub(rotated))
+	refused := rotated.Add(accepted)
 	return Notice{
 		Kind:    NoticePreviousToken,
 		Subject: subject(fmt.Sprintf("scim-bridge: Entra still uses the previous Secret Token %s after rotation; update it", after)),
 		Body: fmt.Sprintf(`The bearer token was rotated at %s, and Entra still sent the previous one at %s.
-scim-bridge accepts the previous token only until the next rotation; then Entra's requests will fail with 401.
+scim-bridge accepts the previous token for %s after a rotation (the PreviousTokenAcceptedDays parameter),
+so until %s, and only until the next rotation if that comes first; then Entra's requests will fail with 401.
 
 Paste the current token (the stack's TokenCommand output) as the Secret Token in Entra's provisioning
 settings, click Test Connection and save.
-`, stamp(rotated), stamp(last)),
+`, stamp(rotated), stamp(last), span(accepted), stamp(refused)),
 		Data: mustJSON(struct {
-			RotatedAt time.Time `json:"rotatedAt"`
-			LastUse   time.Time `json:"lastUse"`
-		}{rotated, last}),
+			RotatedAt   time.Time `json:"rotatedAt"`
+			LastUse     time.Time `json:"lastUse"`
+			RefusedFrom time.Time `json:"refusedFrom"`
+		}{rotated, last, refused}),
 	}
 }
 

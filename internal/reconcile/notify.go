@@ -142,7 +142,7 @@ func (r *run) previousToken(ctx context.Context) (pending, error) {
 	if last.Sub(rotated) <= r.PreviousTokenGrace || !r.st.due(key, 1, r.now, r.QuietPeriod) {
 		return pending{}, nil
 	}
-	n := previousTokenNotice(rotated, last)
+	n := previousTokenNotice(rotated, last, r.PreviousTokenAccepted)
 	return pending{&n, func() { r.st.PreviousUse = last; r.st.markSent(key, 1, r.now) }}, nil
 }
 

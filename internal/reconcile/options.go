@@ -26,6 +26,9 @@ const (
 	// DefaultPreviousTokenGrace is how long after a rotation the previous
 	// token may still be used before Entra is said to need the new one.
 	DefaultPreviousTokenGrace = 24 * time.Hour
+	// DefaultPreviousTokenAccepted is how long after a rotation the HTTP
+	// functions accept the previous token (secrets.DefaultPreviousFor).
+	DefaultPreviousTokenAccepted = 7 * 24 * time.Hour
 )
 
 const (
@@ -77,6 +80,10 @@ type Options struct {
 	// PreviousTokenGrace is how long the previous token may be used
 	// after a rotation; default DefaultPreviousTokenGrace.
 	PreviousTokenGrace time.Duration
+	// PreviousTokenAccepted is how long after a rotation the HTTP
+	// functions accept the previous token, which the previous-token
+	// notice tells; default DefaultPreviousTokenAccepted.
+	PreviousTokenAccepted time.Duration
 	// PurgeDisabledAfter, when positive, deletes users whose active is
 	// false and who have not changed for that long, with their
 	// memberships. Zero keeps them.
@@ -99,6 +106,7 @@ func (o Options) withDefaults() Options {
 	defaultTo(&o.StallAfter, DefaultStallAfter)
 	defaultTo(&o.AuthBurst, DefaultAuthBurst)
 	defaultTo(&o.PreviousTokenGrace, DefaultPreviousTokenGrace)
+	defaultTo(&o.PreviousTokenAccepted, DefaultPreviousTokenAccepted)
 	defaultTo(&o.FailureRetention, journal.DefaultRetention)
 	return o
 }

@@ -76,9 +76,11 @@ type Report struct {
 	Repaired   int                   `json:"repaired"`
 	Invariants map[Invariant]*Counts `json:"invariants"`
 	Conflicts  []Conflict            `json:"conflicts,omitempty"`
-	// RepairErrors are the first repairs that failed, and why.
-	RepairErrors []string `json:"repairErrors,omitempty"`
-	Purged       []string `json:"purged,omitempty"`
+	// RepairsFailed counts the repairs that failed; RepairErrors are the
+	// first of them, and why.
+	RepairsFailed int      `json:"repairsFailed"`
+	RepairErrors  []string `json:"repairErrors,omitempty"`
+	Purged        []string `json:"purged,omitempty"`
 	// Failures is the number of recorded failures the digest read.
 	Failures int `json:"failures"`
 	// Notices are the subjects of the notices sent, or in a dry run those
@@ -120,6 +122,9 @@ func (r *Report) attrs() []slog.Attr {
 		slog.Bool("counters_checked", r.CountersChecked),
 		slog.Group("invariants", inv...),
 		slog.Int("failures", r.Failures),
+	}
+	if r.RepairsFailed > 0 {
+		attrs = append(attrs, slog.Int("repairs_failed", r.RepairsFailed), slog.Any("repair_errors", r.RepairErrors))
 	}
 	if len(r.Conflicts) > 0 {
 		attrs = append(attrs, slog.Any("conflicts", r.Conflicts))

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"log/slog"
 	"strings"
 	"testing"
@@ -65,5 +66,37 @@ func TestShortDeadlineStillScans(t *testing.T) {
 	}
 	if rep.Checked != 1 || rep.Repaired != 1 || !rep.PassComplete {
 		t.Errorf("checked %d, repaired %d, pass complete %v; want the orphan checked and repaired", rep.Checked, rep.Repaired, rep.PassComplete)
+	}
+}
+
+// brokenRepairs is a store whose membership repairs fail with an error
+// that is not the store's unavailability: one bad item.
+type brokenRepairs struct{ reconcile.Store }
+
+func (brokenRepairs) RemoveMembers(context.Context, string, []string) error {
+	return errors.New("item too large")
+}
+
+// TestFailedRepairsAreReportedNotFailed checks that a run that did its work
+// around a repair that failed succeeds, and reports the failure: an error
+// would only make the scheduler run it again.
+func TestFailedRepairsAreReportedNotFailed(t *testing.T) {
+	env, clk := newMemoryEnv(t), newClock()
+	if err := env.store.AddMembers(t.Context(), "g1", []string{"ghost"}); err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	opts := env.options(clk)
+	opts.Store = brokenRepairs{env.store}
+	opts.Logger = slog.New(slog.NewJSONHandler(&out, nil))
+	rep, err := reconcile.Run(t.Context(), opts)
+	if err != nil {
+		t.Fatalf("run failed: %v", err)
+	}
+	if rep.RepairsFailed != 1 || len(rep.RepairErrors) != 1 || !strings.Contains(rep.RepairErrors[0], "item too large") {
+		t.Errorf("report: %d repairs failed %v, want 1 naming its cause", rep.RepairsFailed, rep.RepairErrors)
+	}
+	if !strings.Contains(out.String(), `"level":"WARN"`) || !strings.Contains(out.String(), `"repairs_failed":1`) {
+		t.Errorf("the report line is no warning naming the failed repair:\n%s", out.String())
 	}
 }

@@ -33,10 +33,12 @@ type run struct {
 // Options.MaxItems items, continuing the pass over the store where the
 // previous run stopped, then sends the notices that are due and saves its
 // state (a dry run sends and saves nothing). It logs the report as one line
-// and returns it, with an error joining whatever failed: a store that
-// cannot be read or written, a notice that could not be sent. A failed
-// repair leaves the pass where it was and a notice that was not sent is
-// tried again by the next run.
+// and returns it, with an error joining whatever kept it from its work: a
+// store that cannot be read or written, a notice that could not be sent.
+// Repairs of single items that failed are reported (RepairsFailed,
+// RepairErrors, a warning) but are no error of the run, which did its work
+// around them: failing it would only make the scheduler's retries repeat
+// them. A notice that was not sent is tried again by the next run.
 func Run(ctx context.Context, opts Options) (Report, error) {
 	r := &run{Options: opts.withDefaults(), tally: map[directory.Kind]int64{}, deleted: map[directory.Kind]int64{}}
 	if r.Store == nil {
@@ -61,9 +63,6 @@ func Run(ctx context.Context, opts Options) (Report, error) {
 	if err := r.checkStore(ctx); err != nil {
 		errs = append(errs, fmt.Errorf("check the store: %w", err))
 	}
-	if r.repairFailures > 0 {
-		errs = append(errs, fmt.Errorf("%d repairs failed, first: %s", r.repairFailures, r.rep.RepairErrors[0]))
-	}
 	if err := r.notify(ctx); err != nil {
 		errs = append(errs, err)
 	}
@@ -72,9 +71,13 @@ func Run(ctx context.Context, opts Options) (Report, error) {
 			errs = append(errs, err)
 		}
 	}
+	r.rep.RepairsFailed = r.repairFailures
 	r.rep.total()
 	err = errors.Join(errs...)
 	level, attrs := slog.LevelInfo, r.rep.attrs()
+	if r.repairFailures > 0 {
+		level = slog.LevelWarn
+	}
 	if err != nil {
 		level, attrs = slog.LevelError, append(attrs, slog.String("error", err.Error()))
 	}

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
@@ -22,14 +23,16 @@ const (
 // fetch reads the secret's current and previous versions. A secret without
 // a previous version (never rotated), or whose previous version holds no
 // token (a mistake since corrected), accepts the current token only; a
-// current version that cannot be read or holds no token is an error.
+// current version that cannot be read or holds no token is an error. The
+// previous token is accepted until Options.PreviousFor after the current
+// version was created, the rotation.
 func (s *Source) fetch(ctx context.Context) (*tokenSet, error) {
-	current, err := s.get(ctx, stageCurrent)
+	current, rotated, err := s.get(ctx, stageCurrent)
 	if err != nil {
 		return nil, err
 	}
-	set := &tokenSet{current: sha256.Sum256([]byte(current))}
-	previous, err := s.get(ctx, stagePrevious)
+	set := &tokenSet{current: sha256.Sum256([]byte(current)), previousUntil: rotated.Add(s.prevFor)}
+	previous, _, err := s.get(ctx, stagePrevious)
 	var notFound *types.ResourceNotFoundException
 	switch {
 	case errors.As(err, &notFound), errors.Is(err, errFormat):
@@ -41,20 +44,21 @@ func (s *Source) fetch(ctx context.Context) (*tokenSet, error) {
 	return set, nil
 }
 
-// get returns the token held by the secret's version at stage.
-func (s *Source) get(ctx context.Context, stage string) (string, error) {
+// get returns the token held by the secret's version at stage and when
+// that version was created (zero if Secrets Manager does not say).
+func (s *Source) get(ctx context.Context, stage string) (string, time.Time, error) {
 	out, err := s.client.GetSecretValue(ctx, &secretsmanager.GetSecretValueInput{
 		SecretId:     aws.String(s.secretID),
 		VersionStage: aws.String(stage),
 	})
 	if err != nil {
-		return "", fmt.Errorf("secrets: get %s of %q: %w", stage, s.secretID, err)
+		return "", time.Time{}, fmt.Errorf("secrets: get %s of %q: %w", stage, s.secretID, err)
 	}
 	token, err := parse(aws.ToString(out.SecretString))
 	if err != nil {
-		return "", fmt.Errorf("secrets: %s of %q: %w", stage, s.secretID, err)
+		return "", time.Time{}, fmt.Errorf("secrets: %s of %q: %w", stage, s.secretID, err)
 	}
-	return token, nil
+	return token, aws.ToTime(out.CreatedDate), nil
 }
 
 // errFormat is the one error for a value that holds no token. It never

@@ -18,6 +18,10 @@ import (
 const (
 	DefaultTTL             = 5 * time.Minute
 	DefaultRefreshInterval = 30 * time.Second
+	// DefaultPreviousFor is how long after a rotation the previous token
+	// is still accepted: a week to paste the new one into Entra, after
+	// which a leaked old token is worth nothing.
+	DefaultPreviousFor = 7 * 24 * time.Hour
 )
 
 // previousWarnEvery rate-limits the warning about uses of the previous token.
@@ -41,6 +45,10 @@ type Options struct {
 	// record it for the reconciler. It runs on the request path and must
 	// return quickly.
 	OnPrevious func(context.Context)
+	// PreviousFor is how long after a rotation (the creation of the
+	// AWSCURRENT version) the AWSPREVIOUS token is accepted; default
+	// DefaultPreviousFor.
+	PreviousFor time.Duration
 }
 
 // Source checks bearer tokens against the AWSCURRENT and AWSPREVIOUS
@@ -57,6 +65,7 @@ type Source struct {
 	interval time.Duration
 	now      func() time.Time
 	onPrev   func(context.Context)
+	prevFor  time.Duration
 
 	// fetching holds the right to fetch and to change the fields below; a
 	// channel rather than a mutex, so a waiting Check honours its context.
@@ -77,6 +86,9 @@ type Source struct {
 type tokenSet struct {
 	current, previous [sha256.Size]byte
 	hasPrevious       bool
+	// previousUntil is when the previous token stops being accepted:
+	// Options.PreviousFor after the current version was created.
+	previousUntil time.Time
 }
 
 // New returns a Source for the secret secretID (a name or ARN) read with
@@ -90,6 +102,7 @@ func New(client *secretsmanager.Client, secretID string, logger *slog.Logger, op
 		interval: opts.RefreshInterval,
 		now:      opts.Now,
 		onPrev:   opts.OnPrevious,
+		prevFor:  opts.PreviousFor,
 		fetching: make(chan struct{}, 1),
 	}
 	if s.logger == nil {
@@ -104,10 +117,14 @@ func New(client *secretsmanager.Client, secretID string, logger *slog.Logger, op
 	if s.now == nil {
 		s.now = time.Now
 	}
+	if s.prevFor <= 0 {
+		s.prevFor = DefaultPreviousFor
+	}
 	return s
 }
 
-// Check reports whether token is the secret's current or previous token. A
+// Check reports whether token is the secret's current token, or its
+// previous token within Options.PreviousFor of the rotation. A
 // token that matches neither makes the Source fetch the secret again (at
 // most once per RefreshInterval) before answering false, so a rotated token
 // is accepted at once. While cached tokens exist, a failed fetch keeps them
@@ -124,12 +141,12 @@ func (s *Source) Check(ctx context.Context, token string) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	current, previous := set.match(sum)
+	current, previous := set.match(sum, s.now())
 	if !current && !previous && !fetched {
 		if set, _, err = s.tokens(ctx, true); err != nil {
 			return false, err
 		}
-		current, previous = set.match(sum)
+		current, previous = set.match(sum, s.now())
 	}
 	if previous && !current {
 		s.warnPrevious()
@@ -140,10 +157,11 @@ func (s *Source) Check(ctx context.Context, token string) (bool, error) {
 	return current || previous, nil
 }
 
-// match compares sum with both hashes, always both, in constant time.
-func (t *tokenSet) match(sum [sha256.Size]byte) (current, previous bool) {
+// match compares sum with both hashes, always both, in constant time; the
+// previous token matches only before previousUntil.
+func (t *tokenSet) match(sum [sha256.Size]byte, now time.Time) (current, previous bool) {
 	current = subtle.ConstantTimeCompare(sum[:], t.current[:]) == 1
-	previous = subtle.ConstantTimeCompare(sum[:], t.previous[:]) == 1 && t.hasPrevious
+	previous = subtle.ConstantTimeCompare(sum[:], t.previous[:]) == 1 && t.hasPrevious && now.Before(t.previousUntil)
 	return current, previous
 }
 

@@ -193,3 +193,18 @@ func TestCheckHonoursItsContext(t *testing.T) {
 	}
 	check(t, s, "ctx-token", true)
 }
+
+func TestPreviousTokenIsRefusedOnceItsTimeAfterRotationIsUp(t *testing.T) {
+	client := secretsmanager.NewFromConfig(awstest.Config(t))
+	name := newSecret(t, client, "old-token-1")
+	// The clock starts at the emulator's, which dates the versions.
+	clk := &clock{now: time.Now().UTC()}
+	s := secrets.New(client, name, nil, secrets.Options{Now: clk.Now, PreviousFor: 48 * time.Hour})
+	rotate(t, client, name, "new-token-2")
+	check(t, s, "new-token-2", true)
+	clk.Advance(47 * time.Hour)
+	check(t, s, "old-token-1", true)
+	clk.Advance(2 * time.Hour)
+	check(t, s, "old-token-1", false)
+	check(t, s, "new-token-2", true)
+}

@@ -18,6 +18,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 
 	"github.com/scim-bridge/scim-bridge/internal/awsapp"
+	"github.com/scim-bridge/scim-bridge/internal/emf"
 	"github.com/scim-bridge/scim-bridge/internal/notify"
 	"github.com/scim-bridge/scim-bridge/internal/reconcile"
 	"github.com/scim-bridge/scim-bridge/internal/secrets"
@@ -40,6 +41,10 @@ type Settings struct {
 	// MaxItems bounds the items a run reads (RECONCILE_MAX_ITEMS, default
 	// reconcile.DefaultMaxItems).
 	MaxItems int
+	// PreviousTokenDays is how many days after a rotation the HTTP
+	// functions accept the previous token (ROTATION_OVERLAP_DAYS; 0 selects
+	// the default), which the previous-token notice tells.
+	PreviousTokenDays int
 	// DryRun reports what a run would repair and send, and changes and
 	// sends nothing: the local command's --dry-run.
 	DryRun bool
@@ -58,7 +63,10 @@ func ReadEnv(getenv func(string) string) (Settings, error) {
 	if s.Table == "" {
 		problems = append(problems, "missing TABLE_NAME")
 	}
-	for name, dst := range map[string]*int{"PURGE_DISABLED_AFTER_DAYS": &s.PurgeDisabledAfterDays, "RECONCILE_MAX_ITEMS": &s.MaxItems} {
+	for name, dst := range map[string]*int{
+		"PURGE_DISABLED_AFTER_DAYS": &s.PurgeDisabledAfterDays, "RECONCILE_MAX_ITEMS": &s.MaxItems,
+		"ROTATION_OVERLAP_DAYS": &s.PreviousTokenDays,
+	} {
 		v := getenv(name)
 		if v == "" {
 			continue
@@ -76,11 +84,19 @@ func ReadEnv(getenv func(string) string) (Settings, error) {
 }
 
 // New returns the scheduled reconciler on s.Table's DynamoDB table: a
-// function that runs it once with the clock's time. It makes no network
-// call.
-func New(cfg aws.Config, s Settings, logger *slog.Logger) func(context.Context) (reconcile.Report, error) {
+// function that runs it once with the clock's time and puts the run's
+// counts in metrics (nil puts none). It makes no network call.
+func New(cfg aws.Config, s Settings, metrics *emf.Logger, logger *slog.Logger) func(context.Context) (reconcile.Report, error) {
 	opts := Options(cfg, s, awsapp.NewStore(cfg, s.Table), logger)
-	return func(ctx context.Context) (reconcile.Report, error) { return reconcile.Run(ctx, opts) }
+	return func(ctx context.Context) (reconcile.Report, error) {
+		rep, err := reconcile.Run(ctx, opts)
+		metrics.Put(nil,
+			emf.Metric{Name: "ReconcilerFound", Unit: emf.Count, Value: float64(rep.Found)},
+			emf.Metric{Name: "ReconcilerRepairs", Unit: emf.Count, Value: float64(rep.Repaired)},
+			emf.Metric{Name: "ReconcilerRepairsFailed", Unit: emf.Count, Value: float64(rep.RepairsFailed)},
+			emf.Metric{Name: "ReconcilerNotices", Unit: emf.Count, Value: float64(rep.Notified)})
+		return rep, err
+	}
 }
 
 // Options returns the options of a run over store: notices published to
@@ -94,6 +110,8 @@ func Options(cfg aws.Config, s Settings, store reconcile.Store, logger *slog.Log
 		DryRun:             s.DryRun,
 		MaxItems:           s.MaxItems,
 		PurgeDisabledAfter: time.Duration(s.PurgeDisabledAfterDays) * 24 * time.Hour,
+
+		PreviousTokenAccepted: time.Duration(s.PreviousTokenDays) * 24 * time.Hour,
 	}
 	if s.Topic != "" {
 		opts.Notifier = notify.NewSNS(sns.NewFromConfig(cfg), s.Topic)

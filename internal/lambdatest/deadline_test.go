@@ -1,0 +1,102 @@
+package lambdatest_test
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/scim-bridge/scim-bridge/internal/emf/emftest"
+	"github.com/scim-bridge/scim-bridge/internal/lambdatest"
+)
+
+// TestSlowStoreEndsBeforeTheLambdaDeadline runs the users function with a
+// 3-second timeout against a DynamoDB that never answers (Secrets Manager
+// answers): the request must end with a SCIM 503 or 504 and Retry-After,
+// the failure record's write included, before Lambda's deadline, which
+// would make API Gateway answer a bare 500 instead.
+func TestSlowStoreEndsBeforeTheLambdaDeadline(t *testing.T) {
+	rie := emulator(t)
+	b := newBackend(t)
+	moto, err := url.Parse(b.endpoint)
+	if err != nil {
+		t.Fatal(err)
+	}
+	proxy := httputil.NewSingleHostReverseProxy(moto)
+	hanging := make(chan struct{})
+	front := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.Header.Get("X-Amz-Target"), "DynamoDB_") {
+			select {
+			case <-r.Context().Done():
+			case <-hanging:
+			}
+			return
+		}
+		proxy.ServeHTTP(w, r)
+	}))
+	t.Cleanup(func() { close(hanging); front.Close() })
+
+	fn, _ := lambdatest.FunctionNamed("Users")
+	paths, err := lambdatest.Build(t.Context(), moduleRoot(t), t.TempDir(), fn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := lambdatest.Start(t.Context(), lambdatest.Config{
+		Emulator: rie, Bootstrap: paths[fn.Name], Function: fn, Endpoint: front.URL,
+		Table: b.table, TokenSecret: b.secret, Timeout: 3 * time.Second,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		e.Stop()
+		if t.Failed() {
+			t.Logf("output under the emulator:\n%s", e.Output())
+		}
+	})
+
+	raw, _ := readEvent(t, "users-get.json")
+	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
+	defer cancel()
+	resp, err := e.Invoke(ctx, raw)
+	if err != nil {
+		t.Fatalf("the invocation failed, as one that overran its deadline does: %v", err)
+	}
+	if resp.StatusCode != http.StatusServiceUnavailable && resp.StatusCode != http.StatusGatewayTimeout {
+		t.Fatalf("status %d, want 503 or 504\n%s", resp.StatusCode, resp.Body)
+	}
+	if resp.Headers["Retry-After"] == "" || !strings.Contains(resp.Body, "urn:ietf:params:scim:api:messages:2.0:Error") {
+		t.Errorf("want a SCIM error with Retry-After, got headers %v\n%s", resp.Headers, resp.Body)
+	}
+	if !strings.Contains(e.Output(), `"msg":"unavailable"`) {
+		t.Errorf("the cause of the %d is not logged", resp.StatusCode)
+	}
+	checkMetrics(t, e.Output(), "Requests", "StoreUnavailable")
+}
+
+// checkMetrics checks that every metric line in a function's output is
+// valid Embedded Metric Format, and that the named metrics are among them.
+func checkMetrics(t *testing.T, output string, names ...string) {
+	t.Helper()
+	seen := map[string]bool{}
+	for line := range strings.Lines(output) {
+		if !strings.Contains(line, `"_aws"`) {
+			continue
+		}
+		if err := emftest.Validate([]byte(line)); err != nil {
+			t.Errorf("%v\n%s", err, line)
+		}
+		for _, name := range names {
+			seen[name] = seen[name] || strings.Contains(line, `"`+name+`":`)
+		}
+	}
+	for _, name := range names {
+		if !seen[name] {
+			t.Errorf("no metric line holds %s:\n%s", name, output)
+		}
+	}
+}
