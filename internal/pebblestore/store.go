@@ -1,0 +1,128 @@
+// Package pebblestore is a directory.Store in one local directory on
+// Pebble, an LSM engine with a write-ahead log: the store of the bridge when
+// it runs as one local process. Every acknowledged write has been fsynced;
+// writers that arrive together share one fsync of the log.
+package pebblestore
+
+import (
+	"errors"
+	"fmt"
+	"log"
+	"strings"
+	"sync"
+
+	"github.com/cockroachdb/pebble/v2"
+
+	"github.com/scim-bridge/scim-bridge/internal/directory"
+)
+
+// Sizes that keep the process small (docs/decisions.md): a directory of
+// 100,000 users is about 100 MB on disk, and Entra's requests read one
+// user or group at a time, so a small block cache serves them.
+const (
+	memTableSize = 4 << 20
+	cacheSize    = 8 << 20
+)
+
+// Store is a directory.Store kept in a Pebble directory. It is safe for
+// concurrent use; only one process can have the directory open.
+type Store struct {
+	db   *pebble.DB
+	path string
+	// mu orders the writes: each reads what it checks and applies its
+	// batch while holding it, so no two writes interleave, and waits for
+	// the log's fsync after releasing it, so that writers that came
+	// together share one fsync (see write).
+	mu sync.Mutex
+}
+
+// Open opens the store in the directory at path, creating it if it does
+// not exist. It fails if the directory holds something else, or if another
+// process has it open.
+func Open(path string) (*Store, error) {
+	cache := pebble.NewCache(cacheSize)
+	defer cache.Unref()
+	db, err := pebble.Open(path, &pebble.Options{
+		Cache:              cache,
+		MemTableSize:       memTableSize,
+		FormatMajorVersion: pebble.FormatNewest,
+		// One compaction at a time: the bridge's writes are small, and
+		// each concurrent compaction holds its own buffers.
+		CompactionConcurrencyRange: func() (int, int) { return 1, 1 },
+		MaxOpenFiles:               100,
+		Logger:                     quietLogger{},
+	})
+	if err != nil {
+		return nil, fmt.Errorf("pebblestore: open %s: %w", path, err)
+	}
+	return &Store{db: db, path: path}, nil
+}
+
+// Close closes the store: it waits for writes in flight and flushes what
+// they wrote.
+func (s *Store) Close() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.db.Close(); err != nil {
+		return fmt.Errorf("pebblestore: close %s: %w", s.path, err)
+	}
+	return nil
+}
+
+// write runs fn, which reads through the database and adds its changes to
+// a batch, and applies the batch. fn and the apply run under mu, so each
+// write sees every earlier one and checks against what is really stored;
+// the fsync of the log is awaited after mu is released, so writers that
+// arrive while one syncs join the next sync together. A write is visible
+// to readers once applied, a moment before it is durable; it is
+// acknowledged (write returns) only once durable, and the log is synced in
+// order, so a write that read another's change is never durable without
+// it.
+func (s *Store) write(fn func(b *pebble.Batch) error) error {
+	b := s.db.NewBatch()
+	defer b.Close()
+	s.mu.Lock()
+	err := fn(b)
+	if err == nil && !b.Empty() {
+		err = s.db.ApplyNoSyncWait(b, pebble.Sync)
+		s.mu.Unlock()
+		if err == nil {
+			err = b.SyncWait()
+		}
+		return err
+	}
+	s.mu.Unlock()
+	return err
+}
+
+// wrapf prefixes a failed operation's error with the package and what was
+// being done; deferred at the top of each method, it wraps once per call.
+func wrapf(err *error, format string, args ...any) {
+	if *err != nil {
+		*err = fmt.Errorf("pebblestore: %s: %w", fmt.Sprintf(format, args...), *err)
+	}
+}
+
+// noun names a kind in error messages.
+func noun(kind directory.Kind) string { return strings.ToLower(string(kind)) }
+
+// get returns a copy of the value of key in r, or nil if there is none.
+func get(r pebble.Reader, key []byte) ([]byte, error) {
+	v, closer, err := r.Get(key)
+	if errors.Is(err, pebble.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	out := append(make([]byte, 0, len(v)), v...)
+	return out, closer.Close()
+}
+
+// quietLogger drops Pebble's informational messages (flushes,
+// compactions) and keeps its errors on the standard logger.
+type quietLogger struct{}
+
+func (quietLogger) Infof(string, ...any)            {}
+func (quietLogger) Errorf(format string, a ...any) { log.Printf("pebble: "+format, a...) }
+func (quietLogger) Fatalf(format string, a ...any) { log.Fatalf("pebble: "+format, a...) }
