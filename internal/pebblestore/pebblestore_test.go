@@ -9,8 +9,8 @@ import (
 	"sync/atomic"
 	"testing"
 
-	"github.com/scim-bridge/scim-bridge/internal/pebblestore"
 	"github.com/scim-bridge/scim-bridge/internal/directory"
+	"github.com/scim-bridge/scim-bridge/internal/pebblestore"
 	"github.com/scim-bridge/scim-bridge/internal/storetest"
 )
 

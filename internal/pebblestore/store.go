@@ -123,6 +123,6 @@ func get(r pebble.Reader, key []byte) ([]byte, error) {
 // compactions) and keeps its errors on the standard logger.
 type quietLogger struct{}
 
-func (quietLogger) Infof(string, ...any)            {}
+func (quietLogger) Infof(string, ...any)           {}
 func (quietLogger) Errorf(format string, a ...any) { log.Printf("pebble: "+format, a...) }
 func (quietLogger) Fatalf(format string, a ...any) { log.Fatalf("pebble: "+format, a...) }
