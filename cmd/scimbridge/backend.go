@@ -4,14 +4,12 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"path/filepath"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 
-	"github.com/scim-bridge/scim-bridge/internal/boltstore"
 	"github.com/scim-bridge/scim-bridge/internal/directory"
 	"github.com/scim-bridge/scim-bridge/internal/dynamo"
 	"github.com/scim-bridge/scim-bridge/internal/httpapi"
@@ -32,7 +30,7 @@ type backend struct {
 func (b backend) open(ctx context.Context) (directory.Store, func() error, error) {
 	switch b.store {
 	case "embedded":
-		st, err := boltstore.Open(filepath.Join(b.data, "directory.db"))
+		st, err := openEmbedded(b.data)
 		if err != nil {
 			return nil, nil, fmt.Errorf("open embedded store: %w", err)
 		}
