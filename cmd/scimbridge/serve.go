@@ -29,8 +29,16 @@ func serve(ctx context.Context, args []string, stdout io.Writer, logger *slog.Lo
 	fl.StringVar(&b.table, "table", "", "DynamoDB table (with --store dynamodb)")
 	token := fl.String("token", os.Getenv("SCIMBRIDGE_TOKEN"), "Secret Token to accept (default $SCIMBRIDGE_TOKEN, else generated and kept in the data directory)")
 	tokenSecret := fl.String("token-secret", "", "Secrets Manager secret (ARN or name) holding the Secret Token, instead of --token")
+	cpuProfile := fl.String("cpuprofile", "", "write a CPU profile to this file until the server stops (make bench)")
 	if err := fl.Parse(args); err != nil {
 		return err
+	}
+	if *cpuProfile != "" {
+		stop, err := startCPUProfile(*cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer stop()
 	}
 	if err := os.MkdirAll(b.data, 0o700); err != nil {
 		return fmt.Errorf("create data directory: %w", err)

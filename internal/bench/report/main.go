@@ -113,15 +113,36 @@ func run(ctx context.Context, args []string, stdout, log io.Writer) error {
 		if err != nil {
 			return err
 		}
+		peer, err := bench.BuildPeer(ctx, root, scratch)
+		if err != nil {
+			return err
+		}
 		for _, conc := range []int{1, 8} {
-			run, err := bench.RunLoad(ctx, bin, scratch, r.Workload, conc, func(p bench.PhaseResult) {
-				fmt.Fprintf(log, "load c=%d %-40s %6d requests %4d errors %8.0f req/s %6.2f CPU-s\n",
-					conc, p.Name, p.Requests, p.Errors, p.Throughput(), p.ServerCPU.Seconds())
-			})
+			for _, t := range []bench.Target{bench.Bridge(bin), bench.Peer(peer)} {
+				run, err := bench.RunLoad(ctx, t, scratch, r.Workload, conc, func(p bench.PhaseResult) {
+					fmt.Fprintf(log, "load %s c=%d %-40s %6d requests %4d errors %8.0f req/s %6.2f CPU-s\n",
+						t.Name, conc, p.Name, p.Requests, p.Errors, p.Throughput(), p.ServerCPU.Seconds())
+				})
+				if err != nil {
+					return err
+				}
+				r.Load = append(r.Load, run)
+			}
+		}
+		// The profiles come from runs of their own: profiling costs CPU
+		// that the runs above must not count.
+		for _, conc := range []int{1, 8} {
+			path := filepath.Join(scratch, fmt.Sprintf("cpu-c%d.pprof", conc))
+			run, err := bench.RunLoad(ctx, bench.Bridge(bin, "--cpuprofile", path), scratch, r.Workload, conc, nil)
 			if err != nil {
 				return err
 			}
-			r.Load = append(r.Load, run)
+			p, err := bench.ReadProfile(ctx, bin, path)
+			if err != nil {
+				return err
+			}
+			p.Concurrency, p.Requests = conc, run.Requests
+			r.Profiles = append(r.Profiles, p)
 		}
 		return nil
 	})
