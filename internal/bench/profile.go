@@ -52,7 +52,9 @@ var parts = []struct {
 	{"Go scheduler, timers, idle wake-ups", func(string) bool { return true }},
 }
 
-func prefixed(p string) func(string) bool { return func(fn string) bool { return strings.HasPrefix(fn, p) } }
+func prefixed(p string) func(string) bool {
+	return func(fn string) bool { return strings.HasPrefix(fn, p) }
+}
 
 // ReadProfile reads the CPU profile at path, of binary, with `go tool
 // pprof`, into the parts of the request path.

@@ -169,7 +169,9 @@ func (g groups) Create(_ *http.Request, attrs scim.ResourceAttributes) (scim.Res
 	return g.s.create(g.s.groups, g.s.groupByName, fold(attrs["displayName"]), attrs)
 }
 
-func (g groups) Get(_ *http.Request, id string) (scim.Resource, error) { return g.s.get(g.s.groups, id) }
+func (g groups) Get(_ *http.Request, id string) (scim.Resource, error) {
+	return g.s.get(g.s.groups, id)
+}
 
 func (g groups) GetAll(_ *http.Request, params scim.ListRequestParams) (scim.Page, error) {
 	return g.s.getAll(g.s.groups, g.s.groupByName, "displayName", params)
