@@ -124,7 +124,7 @@ func (r *Report) writeHandler(b *strings.Builder) {
 	b.WriteString("### Handler cost per request\n\n")
 	b.WriteString("The full handler path (authentication, routing, decoding, the service, the store, rendering, the access log as a JSON line) " +
 		"of each request Entra sends, on a directory of 100 users in one group of 100 members (`BenchmarkEntra`, `internal/httpapi`, `-benchmem`). " +
-		"*embedded* is the bbolt store, durable: a write alone commits and fsyncs at once, writes that arrive while one commits share the next transaction. " +
+		"*embedded* is the Pebble store, durable: every write is fsynced in its write-ahead log before it is answered, and writes that arrive together share one fsync. " +
 		"*in memory* is `internal/bench/memstore`: what the handler and the service cost on their own.\n\n")
 	if r.HandlerNote != "" {
 		fmt.Fprintf(b, "Not measured: %s\n\n", r.HandlerNote)

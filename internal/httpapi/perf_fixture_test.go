@@ -21,7 +21,7 @@ import (
 // provisions: n users, each a member of the group "Big", which thus has n
 // members, plus perfSpares users outside it that member adds use. It is
 // seeded through the service, with enough parallel writers that the
-// embedded store commits a thousand records per transaction.
+// embedded store syncs hundreds of records at a time.
 type perfFixture struct {
 	h      http.Handler
 	store  directory.Store
@@ -88,7 +88,7 @@ func perfCreateUsers(b *testing.B, svc *directory.Service, n int) []string {
 	ids := make([]string, n)
 	errs := make(chan error, 1)
 	var wg sync.WaitGroup
-	const writers = 1000 // bbolt's MaxBatchSize: one fsync per thousand
+	const writers = 1000 // writers that wait together share one fsync
 	for w := range writers {
 		wg.Go(func() {
 			for i := w; i < n; i += writers {
