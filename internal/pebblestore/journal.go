@@ -71,7 +71,7 @@ func (s *Store) RecordFailure(ctx context.Context, f httpapi.Failure) (err error
 	expired := timeKey(f.Time.Add(-f.Expires.Sub(f.Time)))
 	return s.write(func(b *pebble.Batch) error {
 		var old [][]byte
-		err := scanPrefix(s.db, tableFailures, func(ok, _ []byte) error {
+		err := scanPrefix(s.direct(), tableFailures, func(ok, _ []byte) error {
 			if len(old) == prunePerWrite || bytes.Compare(ok[len(tableFailures):len(tableFailures)+8], expired) >= 0 {
 				return errStop
 			}
@@ -130,7 +130,7 @@ func (s *Store) MarkSeen(ctx context.Context, what httpapi.Seen, at time.Time) (
 	}
 	k := tableSeen.key(string(what))
 	return s.write(func(b *pebble.Batch) error {
-		old, err := get(s.db, k)
+		old, err := get(s.direct(), k)
 		if err != nil {
 			return err
 		}
@@ -147,7 +147,7 @@ func (s *Store) LastSeen(ctx context.Context, what httpapi.Seen) (at time.Time, 
 	if err := ctx.Err(); err != nil {
 		return time.Time{}, err
 	}
-	v, err := get(s.db, tableSeen.key(string(what)))
+	v, err := get(s.direct(), tableSeen.key(string(what)))
 	if len(v) == 8 {
 		at = time.Unix(0, int64(binary.BigEndian.Uint64(v))).UTC()
 	}
@@ -160,7 +160,7 @@ func (s *Store) LoadState(ctx context.Context) (data []byte, version int64, err 
 	if err := ctx.Err(); err != nil {
 		return nil, 0, err
 	}
-	err = s.view(func(r pebble.Reader) error {
+	err = s.view(func(r reader) error {
 		if data, err = get(r, tableReconcile.key("state")); err != nil {
 			return err
 		}
@@ -178,7 +178,7 @@ func (s *Store) SaveState(ctx context.Context, data []byte, version int64) (err 
 		return err
 	}
 	return s.write(func(b *pebble.Batch) error {
-		got, err := stateVersion(s.db)
+		got, err := stateVersion(s.direct())
 		if err != nil {
 			return err
 		}
@@ -192,7 +192,7 @@ func (s *Store) SaveState(ctx context.Context, data []byte, version int64) (err 
 	})
 }
 
-func stateVersion(r pebble.Reader) (int64, error) {
+func stateVersion(r reader) (int64, error) {
 	v, err := get(r, tableReconcile.key("version"))
 	if err != nil || len(v) != 8 {
 		return 0, err

@@ -87,7 +87,7 @@ func (kt kindTables) uniqueEntry(key directory.Key, value string) []byte {
 // index adds keys to the kind's indexes for record id, reading r for
 // holders. It fails with a *directory.ConflictError if another record
 // holds one of the unique keys. Empty keys are not indexed.
-func (kt kindTables) index(r pebble.Reader, b *pebble.Batch, id string, keys directory.Keys) error {
+func (kt kindTables) index(r reader, b *pebble.Batch, id string, keys directory.Keys) error {
 	for _, key := range uniqueKeys {
 		v := keys.Get(key)
 		if v == "" {
@@ -145,7 +145,7 @@ func splitPair(k []byte) (a, b string, ok bool) {
 }
 
 // partners returns the b of every pair(a, b) in t, in byte order.
-func partners(r pebble.Reader, t table, a string) ([]string, error) {
+func partners(r reader, t table, a string) ([]string, error) {
 	var out []string
 	prefix := t.key(pairPrefix(a))
 	err := scanPrefix(r, prefix, func(k, _ []byte) error {
@@ -157,29 +157,14 @@ func partners(r pebble.Reader, t table, a string) ([]string, error) {
 
 // scanPrefix calls fn with every key in r that starts with prefix, and its
 // value, in key order. Both are valid only during the call.
-func scanPrefix(r pebble.Reader, prefix []byte, fn func(k, v []byte) error) error {
+func scanPrefix(r reader, prefix []byte, fn func(k, v []byte) error) error {
 	return scan(r, prefix, after(prefix), fn)
 }
 
 // scan calls fn with every key k in r with lower <= k < upper, and its
-// value, in key order; a nil upper is no bound. Both are valid only during
-// the call. fn may return errStop to end the scan without an error.
-func scan(r pebble.Reader, lower, upper []byte, fn func(k, v []byte) error) (err error) {
-	it, err := r.NewIter(&pebble.IterOptions{LowerBound: lower, UpperBound: upper})
-	if err != nil {
-		return err
-	}
-	defer func() { err = joinClose(err, it.Close()) }()
-	for ok := it.First(); ok; ok = it.Next() {
-		v, err := it.ValueAndErr()
-		if err != nil {
-			return err
-		}
-		if err := fn(it.Key(), v); err != nil {
-			return err
-		}
-	}
-	return nil
+// value, in key order (see reader.scan).
+func scan(r reader, lower, upper []byte, fn func(k, v []byte) error) error {
+	return r.scan(lower, upper, fn)
 }
 
 // errStop ends a scanPrefix early without an error.
@@ -207,7 +192,7 @@ func joinClose(err, closeErr error) error {
 }
 
 // addCount adds delta to kind's total, reading it from r.
-func addCount(r pebble.Reader, b *pebble.Batch, kind directory.Kind, delta int64) error {
+func addCount(r reader, b *pebble.Batch, kind directory.Kind, delta int64) error {
 	n, err := count(r, kind)
 	if err != nil {
 		return err
@@ -216,7 +201,7 @@ func addCount(r pebble.Reader, b *pebble.Batch, kind directory.Kind, delta int64
 }
 
 // count returns kind's total.
-func count(r pebble.Reader, kind directory.Kind) (int64, error) {
+func count(r reader, kind directory.Kind) (int64, error) {
 	v, err := get(r, tableCounts.key(string(kind)))
 	if err != nil || len(v) != 8 {
 		return 0, err

@@ -50,12 +50,12 @@ func (s *Store) Members(ctx context.Context, groupID string) (ids []string, err 
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	return partners(s.db, tableMembers, groupID)
+	return partners(s.direct(), tableMembers, groupID)
 }
 
 // unlink removes every membership of id, where from is the table keyed
 // by id first (a user's groups or a group's members) and to the other.
-func unlink(r pebble.Reader, b *pebble.Batch, from, to table, id string) error {
+func unlink(r reader, b *pebble.Batch, from, to table, id string) error {
 	ps, err := partners(r, from, id)
 	if err != nil {
 		return err

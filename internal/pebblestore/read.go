@@ -5,20 +5,23 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/cockroachdb/pebble/v2"
-
 	"github.com/scim-bridge/scim-bridge/internal/directory"
 )
 
-// Reads that look at more than one key read them from one snapshot, so
+// Reads that look at more than one key read them through one iterator, so
 // that they see the directory as it was at one moment, as one bbolt read
-// transaction did.
+// transaction did. An iterator is a lighter view than a snapshot: it is
+// one read of the engine's state, where a snapshot is registered with the
+// database and its release checks for compactions to run.
 
-// view calls fn with a snapshot of the database.
-func (s *Store) view(fn func(r pebble.Reader) error) (err error) {
-	snap := s.db.NewSnapshot()
-	defer func() { err = joinClose(err, snap.Close()) }()
-	return fn(snap)
+// view calls fn with a reader of the database as it is when view begins.
+func (s *Store) view(fn func(r reader) error) (err error) {
+	it, err := s.db.NewIter(nil)
+	if err != nil {
+		return err
+	}
+	defer func() { err = joinClose(err, it.Close()) }()
+	return fn(iterReader{it})
 }
 
 // Get returns a record by id, a user with its groups. It fails with
@@ -32,10 +35,7 @@ func (s *Store) Get(ctx context.Context, kind directory.Kind, id string) (rec *d
 	if err != nil {
 		return nil, err
 	}
-	if kind != directory.KindUser {
-		return kt.load(s.db, id)
-	}
-	err = s.view(func(r pebble.Reader) error {
+	err = s.view(func(r reader) error {
 		if rec, err = kt.load(r, id); err != nil {
 			return err
 		}
@@ -59,7 +59,7 @@ func (s *Store) Lookup(ctx context.Context, kind directory.Kind, key directory.K
 	if err != nil {
 		return nil, err
 	}
-	err = s.view(func(r pebble.Reader) error {
+	err = s.view(func(r reader) error {
 		var ids []string
 		switch key {
 		case directory.KeyUserName, directory.KeyExternalID, directory.KeyDisplayName:
@@ -110,7 +110,7 @@ func (s *Store) List(ctx context.Context, kind directory.Kind, opts directory.Li
 		return nil, 0, err
 	}
 	start := max(opts.StartIndex, 1)
-	err = s.view(func(r pebble.Reader) error {
+	err = s.view(func(r reader) error {
 		n, err := count(r, kind)
 		if err != nil {
 			return err
@@ -158,7 +158,7 @@ func (s *Store) MissingUsers(ctx context.Context, ids []string) (missing []strin
 		return nil, err
 	}
 	kt, _ := tablesOf(directory.KindUser)
-	err = s.view(func(r pebble.Reader) error {
+	err = s.view(func(r reader) error {
 		for _, id := range ids {
 			v, err := get(r, kt.records.key(id))
 			if err != nil {
@@ -175,15 +175,14 @@ func (s *Store) MissingUsers(ctx context.Context, ids []string) (missing []strin
 
 // load returns the kind's record with id, without its groups. It fails
 // with directory.ErrNotFound if there is none.
-func (kt kindTables) load(r pebble.Reader, id string) (*directory.Record, error) {
-	v, closer, err := r.Get(kt.records.key(id))
-	if errors.Is(err, pebble.ErrNotFound) {
-		return nil, directory.ErrNotFound
-	}
+func (kt kindTables) load(r reader, id string) (*directory.Record, error) {
+	v, err := r.get(kt.records.key(id))
 	if err != nil {
 		return nil, err
 	}
-	defer closer.Close()
+	if v == nil {
+		return nil, directory.ErrNotFound
+	}
 	rec, err := decode(kt.kind, id, v)
 	if err != nil {
 		return nil, fmt.Errorf("decode: %w", err)
@@ -193,7 +192,7 @@ func (kt kindTables) load(r pebble.Reader, id string) (*directory.Record, error)
 
 // fillGroups sets a user's Groups from its memberships; other kinds have
 // none.
-func fillGroups(r pebble.Reader, rec *directory.Record) (err error) {
+func fillGroups(r reader, rec *directory.Record) (err error) {
 	if rec.Kind == directory.KindUser {
 		rec.Groups, err = partners(r, tableGroups, rec.ID)
 	}

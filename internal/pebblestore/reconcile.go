@@ -7,8 +7,6 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/cockroachdb/pebble/v2"
-
 	"github.com/scim-bridge/scim-bridge/internal/directory"
 	"github.com/scim-bridge/scim-bridge/internal/reconcile"
 )
@@ -38,7 +36,7 @@ func (s *Store) Scan(ctx context.Context, _ int, cursor string, limit int) (item
 	if err != nil {
 		return nil, "", err
 	}
-	err = s.view(func(r pebble.Reader) error {
+	err = s.view(func(r reader) error {
 		for ; ti < len(scanned); ti, from = ti+1, nil {
 			t := scanned[ti]
 			err := scan(r, t.key(string(from)), after(t), func(k, v []byte) error {
@@ -54,10 +52,7 @@ func (s *Store) Scan(ctx context.Context, _ int, cursor string, limit int) (item
 				items = append(items, it)
 				return nil
 			})
-			if errors.Is(err, errStop) {
-				return nil
-			}
-			if err != nil {
+			if err != nil || next != "" {
 				return err
 			}
 		}
@@ -113,7 +108,7 @@ func (s *Store) Records(ctx context.Context, refs []reconcile.Ref) (out map[reco
 		return nil, err
 	}
 	out = make(map[reconcile.Ref]reconcile.Item, len(refs))
-	err = s.view(func(r pebble.Reader) error {
+	err = s.view(func(r reader) error {
 		for _, ref := range refs {
 			kt, err := tablesOf(ref.Kind)
 			if err != nil {
@@ -140,7 +135,7 @@ func (s *Store) Owners(ctx context.Context, keys []reconcile.Unique) (out map[re
 		return nil, err
 	}
 	out = make(map[reconcile.Unique]string, len(keys))
-	err = s.view(func(r pebble.Reader) error {
+	err = s.view(func(r reader) error {
 		for _, u := range keys {
 			kt, err := tablesOf(u.Kind)
 			if err != nil {
@@ -165,5 +160,5 @@ func (s *Store) Counter(ctx context.Context, kind directory.Kind) (n int64, err 
 	if err := ctx.Err(); err != nil {
 		return 0, err
 	}
-	return count(s.db, kind)
+	return count(s.direct(), kind)
 }

@@ -17,7 +17,7 @@ func (s *Store) ReleaseUnique(ctx context.Context, u reconcile.Unique, owner str
 	defer wrapf(&err, "release %s %s", noun(u.Kind), u.Key)
 	return s.repair(ctx, u.Kind, func(b *pebble.Batch, kt kindTables) error {
 		e := kt.uniqueEntry(u.Key, u.Value)
-		holder, err := get(s.db, e)
+		holder, err := get(s.direct(), e)
 		if err != nil {
 			return err
 		}
@@ -35,7 +35,7 @@ func (s *Store) ReleaseUnique(ctx context.Context, u reconcile.Unique, owner str
 func (s *Store) ClaimUnique(ctx context.Context, u reconcile.Unique, id string, version int64) (err error) {
 	defer wrapf(&err, "claim %s %s for %q", noun(u.Kind), u.Key, id)
 	return s.repair(ctx, u.Kind, func(b *pebble.Batch, kt kindTables) error {
-		rec, err := kt.load(s.db, id)
+		rec, err := kt.load(s.direct(), id)
 		if err != nil {
 			return err
 		}
@@ -43,7 +43,7 @@ func (s *Store) ClaimUnique(ctx context.Context, u reconcile.Unique, id string, 
 			return fmt.Errorf("record changed: %w", directory.ErrVersion)
 		}
 		e := kt.uniqueEntry(u.Key, u.Value)
-		switch holder, err := get(s.db, e); {
+		switch holder, err := get(s.direct(), e); {
 		case err != nil:
 			return err
 		case holder == nil:
@@ -60,7 +60,7 @@ func (s *Store) ClaimUnique(ctx context.Context, u reconcile.Unique, id string, 
 func (s *Store) SetCounter(ctx context.Context, kind directory.Kind, n, expect int64) (err error) {
 	defer wrapf(&err, "set the %s counter", noun(kind))
 	return s.repair(ctx, kind, func(b *pebble.Batch, _ kindTables) error {
-		got, err := count(s.db, kind)
+		got, err := count(s.direct(), kind)
 		if err != nil {
 			return err
 		}

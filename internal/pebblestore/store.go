@@ -5,6 +5,7 @@
 package pebblestore
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"log"
@@ -114,9 +115,26 @@ func wrapf(err *error, format string, args ...any) {
 // noun names a kind in error messages.
 func noun(kind directory.Kind) string { return strings.ToLower(string(kind)) }
 
-// get returns a copy of the value of key in r, or nil if there is none.
-func get(r pebble.Reader, key []byte) ([]byte, error) {
-	v, closer, err := r.Get(key)
+// reader reads keys: the database as it is now (direct), or as it was when
+// a read began (view).
+type reader interface {
+	// get returns a copy of the value of key, nil if there is none.
+	get(key []byte) ([]byte, error)
+	// scan calls fn with every key k with lower <= k < upper, and its
+	// value, in key order; a nil upper is no bound. Both are valid only
+	// during the call, and fn must not use the reader. fn may return
+	// errStop to end the scan without an error.
+	scan(lower, upper []byte, fn func(k, v []byte) error) error
+}
+
+// direct returns a reader of the database as it is: writes read through it
+// while they hold mu, so they see every write before them.
+func (s *Store) direct() reader { return dbReader{s.db} }
+
+type dbReader struct{ db *pebble.DB }
+
+func (r dbReader) get(key []byte) ([]byte, error) {
+	v, closer, err := r.db.Get(key)
 	if errors.Is(err, pebble.ErrNotFound) {
 		return nil, nil
 	}
@@ -126,6 +144,49 @@ func get(r pebble.Reader, key []byte) ([]byte, error) {
 	out := append(make([]byte, 0, len(v)), v...)
 	return out, closer.Close()
 }
+
+func (r dbReader) scan(lower, upper []byte, fn func(k, v []byte) error) (err error) {
+	it, err := r.db.NewIter(&pebble.IterOptions{LowerBound: lower, UpperBound: upper})
+	if err != nil {
+		return err
+	}
+	defer func() { err = joinClose(err, it.Close()) }()
+	return iterReader{it}.scan(lower, upper, fn)
+}
+
+// iterReader reads through one iterator, which sees the database as it was
+// when the iterator was made, however many keys it reads.
+type iterReader struct{ it *pebble.Iterator }
+
+func (r iterReader) get(key []byte) ([]byte, error) {
+	if !r.it.SeekGE(key) || !bytes.Equal(r.it.Key(), key) {
+		return nil, r.it.Error()
+	}
+	v, err := r.it.ValueAndErr()
+	if err != nil {
+		return nil, err
+	}
+	return append(make([]byte, 0, len(v)), v...), nil
+}
+
+func (r iterReader) scan(lower, upper []byte, fn func(k, v []byte) error) error {
+	for ok := r.it.SeekGE(lower); ok && (upper == nil || bytes.Compare(r.it.Key(), upper) < 0); ok = r.it.Next() {
+		v, err := r.it.ValueAndErr()
+		if err != nil {
+			return err
+		}
+		if err := fn(r.it.Key(), v); err != nil {
+			if errors.Is(err, errStop) {
+				return nil
+			}
+			return err
+		}
+	}
+	return r.it.Error()
+}
+
+// get returns a copy of the value of key in r, or nil if there is none.
+func get(r reader, key []byte) ([]byte, error) { return r.get(key) }
 
 // quietLogger drops Pebble's informational messages (flushes,
 // compactions) and keeps its errors on the standard logger.

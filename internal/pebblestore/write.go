@@ -31,19 +31,19 @@ func (s *Store) Create(ctx context.Context, rec *directory.Record) (err error) {
 	}
 	v := encode(rec)
 	return s.write(func(b *pebble.Batch) error {
-		switch old, err := get(s.db, kt.records.key(id)); {
+		switch old, err := get(s.direct(), kt.records.key(id)); {
 		case err != nil:
 			return err
 		case old != nil:
 			return fmt.Errorf("id is taken: %w", directory.ErrConflict)
 		}
-		if err := kt.index(s.db, b, id, keys); err != nil {
+		if err := kt.index(s.direct(), b, id, keys); err != nil {
 			return err
 		}
 		if err := b.Set(kt.records.key(id), v, nil); err != nil {
 			return err
 		}
-		return addCount(s.db, b, kind, 1)
+		return addCount(s.direct(), b, kind, 1)
 	})
 }
 
@@ -64,7 +64,7 @@ func (s *Store) Update(ctx context.Context, rec *directory.Record, prev int64) (
 	}
 	v := encode(rec)
 	return s.write(func(b *pebble.Batch) error {
-		old, err := kt.load(s.db, id)
+		old, err := kt.load(s.direct(), id)
 		if err != nil {
 			return err
 		}
@@ -76,7 +76,7 @@ func (s *Store) Update(ctx context.Context, rec *directory.Record, prev int64) (
 		if err := kt.unindex(b, id, old.Keys); err != nil {
 			return err
 		}
-		if err := kt.index(s.db, b, id, keys); err != nil {
+		if err := kt.index(s.direct(), b, id, keys); err != nil {
 			return err
 		}
 		return b.Set(kt.records.key(id), v, nil)
@@ -96,7 +96,7 @@ func (s *Store) Touch(ctx context.Context, kind directory.Kind, id string, at ti
 		return 0, err
 	}
 	err = s.write(func(b *pebble.Batch) error {
-		rec, err := kt.load(s.db, id)
+		rec, err := kt.load(s.direct(), id)
 		if err != nil {
 			return err
 		}
@@ -121,7 +121,7 @@ func (s *Store) Delete(ctx context.Context, kind directory.Kind, id string) (err
 		return err
 	}
 	return s.write(func(b *pebble.Batch) error {
-		rec, err := kt.load(s.db, id)
+		rec, err := kt.load(s.direct(), id)
 		if err != nil {
 			return err
 		}
@@ -131,12 +131,12 @@ func (s *Store) Delete(ctx context.Context, kind directory.Kind, id string) (err
 		if err := b.Delete(kt.records.key(id), nil); err != nil {
 			return err
 		}
-		if err := addCount(s.db, b, kind, -1); err != nil {
+		if err := addCount(s.direct(), b, kind, -1); err != nil {
 			return err
 		}
 		if kind == directory.KindGroup {
-			return unlink(s.db, b, tableMembers, tableGroups, id)
+			return unlink(s.direct(), b, tableMembers, tableGroups, id)
 		}
-		return unlink(s.db, b, tableGroups, tableMembers, id)
+		return unlink(s.direct(), b, tableGroups, tableMembers, id)
 	})
 }
