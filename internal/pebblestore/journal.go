@@ -6,7 +6,6 @@ import (
 	"crypto/rand"
 	"encoding/binary"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"time"
 
@@ -78,7 +77,7 @@ func (s *Store) RecordFailure(ctx context.Context, f httpapi.Failure) (err error
 			old = append(old, bytes.Clone(ok))
 			return nil
 		})
-		if err != nil && !errors.Is(err, errStop) {
+		if err != nil {
 			return err
 		}
 		for _, ok := range old {
@@ -130,7 +129,7 @@ func (s *Store) MarkSeen(ctx context.Context, what httpapi.Seen, at time.Time) (
 	}
 	k := tableSeen.key(string(what))
 	return s.write(func(b *pebble.Batch) error {
-		old, err := get(s.direct(), k)
+		old, err := s.direct().get(k)
 		if err != nil {
 			return err
 		}
@@ -147,7 +146,7 @@ func (s *Store) LastSeen(ctx context.Context, what httpapi.Seen) (at time.Time, 
 	if err := ctx.Err(); err != nil {
 		return time.Time{}, err
 	}
-	v, err := get(s.direct(), tableSeen.key(string(what)))
+	v, err := s.direct().get(tableSeen.key(string(what)))
 	if len(v) == 8 {
 		at = time.Unix(0, int64(binary.BigEndian.Uint64(v))).UTC()
 	}
@@ -161,7 +160,7 @@ func (s *Store) LoadState(ctx context.Context) (data []byte, version int64, err 
 		return nil, 0, err
 	}
 	err = s.view(func(r reader) error {
-		if data, err = get(r, tableReconcile.key("state")); err != nil {
+		if data, err = r.get(tableReconcile.key("state")); err != nil {
 			return err
 		}
 		version, err = stateVersion(r)
@@ -193,7 +192,7 @@ func (s *Store) SaveState(ctx context.Context, data []byte, version int64) (err 
 }
 
 func stateVersion(r reader) (int64, error) {
-	v, err := get(r, tableReconcile.key("version"))
+	v, err := r.get(tableReconcile.key("version"))
 	if err != nil || len(v) != 8 {
 		return 0, err
 	}

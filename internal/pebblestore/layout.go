@@ -94,7 +94,7 @@ func (kt kindTables) index(r reader, b *pebble.Batch, id string, keys directory.
 			continue
 		}
 		e := kt.uniqueEntry(key, v)
-		holder, err := get(r, e)
+		holder, err := r.get(e)
 		if err != nil {
 			return err
 		}
@@ -158,16 +158,10 @@ func partners(r reader, t table, a string) ([]string, error) {
 // scanPrefix calls fn with every key in r that starts with prefix, and its
 // value, in key order. Both are valid only during the call.
 func scanPrefix(r reader, prefix []byte, fn func(k, v []byte) error) error {
-	return scan(r, prefix, after(prefix), fn)
+	return r.scan(prefix, after(prefix), fn)
 }
 
-// scan calls fn with every key k in r with lower <= k < upper, and its
-// value, in key order (see reader.scan).
-func scan(r reader, lower, upper []byte, fn func(k, v []byte) error) error {
-	return r.scan(lower, upper, fn)
-}
-
-// errStop ends a scanPrefix early without an error.
+// errStop ends a scan early without an error (reader.scan).
 var errStop = errors.New("stop")
 
 // after returns the least key greater than every key starting with prefix,
@@ -202,7 +196,7 @@ func addCount(r reader, b *pebble.Batch, kind directory.Kind, delta int64) error
 
 // count returns kind's total.
 func count(r reader, kind directory.Kind) (int64, error) {
-	v, err := get(r, tableCounts.key(string(kind)))
+	v, err := r.get(tableCounts.key(string(kind)))
 	if err != nil || len(v) != 8 {
 		return 0, err
 	}

@@ -121,7 +121,7 @@ func readMark(path string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	v, err := get(s.direct(), tableMeta.key(migratedFrom))
+	v, err := s.direct().get(tableMeta.key(migratedFrom))
 	return string(v), joinClose(err, s.Close())
 }
 

@@ -2,7 +2,6 @@ package pebblestore
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"github.com/scim-bridge/scim-bridge/internal/directory"
@@ -63,7 +62,7 @@ func (s *Store) Lookup(ctx context.Context, kind directory.Kind, key directory.K
 		var ids []string
 		switch key {
 		case directory.KeyUserName, directory.KeyExternalID, directory.KeyDisplayName:
-			id, err := get(r, kt.uniqueEntry(key, value))
+			id, err := r.get(kt.uniqueEntry(key, value))
 			if err != nil {
 				return err
 			}
@@ -135,7 +134,7 @@ func (s *Store) List(ctx context.Context, kind directory.Kind, opts directory.Li
 			recs = append(recs, rec)
 			return nil
 		})
-		if err != nil && !errors.Is(err, errStop) {
+		if err != nil {
 			return err
 		}
 		if opts.WithGroups {
@@ -160,7 +159,7 @@ func (s *Store) MissingUsers(ctx context.Context, ids []string) (missing []strin
 	kt, _ := tablesOf(directory.KindUser)
 	err = s.view(func(r reader) error {
 		for _, id := range ids {
-			v, err := get(r, kt.records.key(id))
+			v, err := r.get(kt.records.key(id))
 			if err != nil {
 				return err
 			}

@@ -39,7 +39,7 @@ func (s *Store) Scan(ctx context.Context, _ int, cursor string, limit int) (item
 	err = s.view(func(r reader) error {
 		for ; ti < len(scanned); ti, from = ti+1, nil {
 			t := scanned[ti]
-			err := scan(r, t.key(string(from)), after(t), func(k, v []byte) error {
+			err := r.scan(t.key(string(from)), after(t), func(k, v []byte) error {
 				k = k[len(t):]
 				if len(items) == limit {
 					next = base64.RawURLEncoding.EncodeToString(append([]byte{byte(ti)}, k...))
@@ -141,7 +141,7 @@ func (s *Store) Owners(ctx context.Context, keys []reconcile.Unique) (out map[re
 			if err != nil {
 				continue
 			}
-			id, err := get(r, kt.uniqueEntry(u.Key, u.Value))
+			id, err := r.get(kt.uniqueEntry(u.Key, u.Value))
 			if err != nil {
 				return err
 			}

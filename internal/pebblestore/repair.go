@@ -17,7 +17,7 @@ func (s *Store) ReleaseUnique(ctx context.Context, u reconcile.Unique, owner str
 	defer wrapf(&err, "release %s %s", noun(u.Kind), u.Key)
 	return s.repair(ctx, u.Kind, func(b *pebble.Batch, kt kindTables) error {
 		e := kt.uniqueEntry(u.Key, u.Value)
-		holder, err := get(s.direct(), e)
+		holder, err := s.direct().get(e)
 		if err != nil {
 			return err
 		}
@@ -43,7 +43,7 @@ func (s *Store) ClaimUnique(ctx context.Context, u reconcile.Unique, id string, 
 			return fmt.Errorf("record changed: %w", directory.ErrVersion)
 		}
 		e := kt.uniqueEntry(u.Key, u.Value)
-		switch holder, err := get(s.direct(), e); {
+		switch holder, err := s.direct().get(e); {
 		case err != nil:
 			return err
 		case holder == nil:

@@ -31,7 +31,7 @@ func (s *Store) Create(ctx context.Context, rec *directory.Record) (err error) {
 	}
 	v := encode(rec)
 	return s.write(func(b *pebble.Batch) error {
-		switch old, err := get(s.direct(), kt.records.key(id)); {
+		switch old, err := s.direct().get(kt.records.key(id)); {
 		case err != nil:
 			return err
 		case old != nil:
