@@ -176,8 +176,11 @@ func (r dbReader) scan(lower, upper []byte, fn func(k, v []byte) error) (err err
 // when the iterator was made, however many keys it reads.
 type iterReader struct{ it *pebble.Iterator }
 
+// get seeks with SeekPrefixGE, whose prefix is the whole key under
+// Pebble's default Split: so the tables' Bloom filters are consulted, and
+// tables that do not hold the key are not read.
 func (r iterReader) get(key []byte) ([]byte, error) {
-	if !r.it.SeekGE(key) || !bytes.Equal(r.it.Key(), key) {
+	if !r.it.SeekPrefixGE(key) || !bytes.Equal(r.it.Key(), key) {
 		return nil, r.it.Error()
 	}
 	v, err := r.it.ValueAndErr()
