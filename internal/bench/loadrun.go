@@ -19,6 +19,9 @@ type LoadRun struct {
 	Wall, ServerCPU  time.Duration
 	// ServerPeakRSS is the largest of the phases' peaks.
 	ServerPeakRSS int64
+	// Tries are the requests per server CPU-second of every run of this
+	// target at this concurrency, when the report kept the best of them.
+	Tries []float64
 }
 
 // PerCPUSecond returns the run's requests per second of server CPU time:
