@@ -1,31 +1,44 @@
-# scim-bridge: `make run` starts the bridge locally, `make test` runs every test.
+# scim-bridge: `make run` starts the bridge locally, `make test` runs every test
+# (the long runs at small sizes), `make test-long` runs them at full size.
 
 GO        ?= go
 FUZZTIME  ?= 60s
 ADDR      ?= 127.0.0.1:8080
 DATA      ?= ./.scimbridge
 
-.PHONY: run test build lint bench fuzz invoke build-UsersFunction build-GroupsFunction build-DiscoveryFunction build-ReconcilerFunction
+# go test starts the packages' test runs in the order of its arguments, each
+# only once every earlier package is built: the slowest come first, so that
+# the others run beside them rather than after them.
+SLOWEST   := ./internal/entra ./internal/dynamo ./internal/httpapi ./internal/lambdatest ./cmd/scimbridge
+
+.PHONY: run test test-long build lint bench fuzz invoke build-UsersFunction build-GroupsFunction build-DiscoveryFunction build-ReconcilerFunction build-EventsFunction
 
 ## run: the bridge on the embedded store, token printed on first start
 run:
 	$(GO) run ./cmd/scimbridge serve --addr $(ADDR) --data $(DATA)
 
-## test: every test, with the race detector (DynamoDB/Secrets Manager tests need moto_server)
+## test: every test, with the race detector (DynamoDB/Secrets Manager tests need moto_server);
+## under -short the provisioning cycles and the large-group cases run at small sizes
 test: lint
 	cfn-lint template.yaml
-	$(GO) test -race -count=1 -timeout 20m ./...
+	$(GO) test -race -short -count=1 -timeout 10m $(SLOWEST) ./...
+
+## test-long: every test at full size: the 2,000-user provisioning cycles, the 300-user
+## cycle under faults, groups of 2,500 members
+test-long:
+	$(GO) test -race -count=1 -timeout 30m $(SLOWEST) ./...
 
 ## build: compile everything
 build:
 	$(GO) build ./...
 	$(GO) build -o bin/scimbridge ./cmd/scimbridge
 
-## lint: gofmt and go vet
+## lint: gofmt, go vet and staticcheck (pinned in go.mod as a tool)
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
+	$(GO) tool staticcheck ./...
 
 ## bench: the performance report (handler benchmarks, DynamoDB requests, cold starts,
 ## scale curves, a load run), printed and written into docs/performance.md;
@@ -44,7 +57,7 @@ fuzz:
 
 ## invoke: one event through one function, as `sam local invoke` does but without Docker
 ## (aws-lambda-rie, moto_server): make invoke FN=Users EVENT=events/users-test-connection.json
-## Without FN, template.yaml's routes choose the function.
+## Without FN, template.yaml's routes choose the function; a stream event goes to Events.
 invoke:
 	@test -n "$(EVENT)" || { echo "usage: make invoke FN=Users EVENT=events/users-test-connection.json"; exit 2; }
 	$(GO) run ./internal/lambdatest/invoke $(if $(FN),-fn $(FN)) -event $(EVENT)
@@ -65,3 +78,6 @@ build-DiscoveryFunction:
 
 build-ReconcilerFunction:
 	CGO_ENABLED=0 GOOS=linux GOARCH=arm64 $(GO) build $(LAMBDA_GOFLAGS) -o $(ARTIFACTS_DIR)/bootstrap ./functions/reconciler
+
+build-EventsFunction:
+	CGO_ENABLED=0 GOOS=linux GOARCH=arm64 $(GO) build $(LAMBDA_GOFLAGS) -o $(ARTIFACTS_DIR)/bootstrap ./functions/events

@@ -2,67 +2,90 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
-	"log/slog"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 
+	"github.com/scim-bridge/scim-bridge/internal/awsapp"
 	"github.com/scim-bridge/scim-bridge/internal/directory"
 	"github.com/scim-bridge/scim-bridge/internal/dynamo"
 	"github.com/scim-bridge/scim-bridge/internal/httpapi"
-	"github.com/scim-bridge/scim-bridge/internal/secrets"
+	"github.com/scim-bridge/scim-bridge/internal/journal"
+	"github.com/scim-bridge/scim-bridge/internal/pebblestore"
+	"github.com/scim-bridge/scim-bridge/internal/reconcile"
 )
 
-// backend names where the directory lives: the embedded store in a data
+// backend is what the commands need of a store, whichever it is: the
+// directory, the failure journal the handler writes, the reconciler's
+// reads and repairs, and the health check's ping.
+type backend interface {
+	directory.Store
+	journal.Writer
+	reconcile.Store
+	httpapi.Pinger
+}
+
+// Both stores are backends; the compiler checks it here, where they are
+// wired.
+var (
+	_ backend = (*pebblestore.Store)(nil)
+	_ backend = (*dynamo.Store)(nil)
+)
+
+// where names where the directory lives: the embedded store in a data
 // directory, or a DynamoDB table. AWS settings come from the SDK's standard
 // chain (AWS_REGION, AWS_ENDPOINT_URL_DYNAMODB, …), so the same binary talks
 // to AWS, moto or DynamoDB Local.
-type backend struct {
+type where struct {
 	store string // "embedded" or "dynamodb"
 	data  string
 	table string
 }
 
-// open returns the store and a function that closes it.
-func (b backend) open(ctx context.Context) (directory.Store, func() error, error) {
-	switch b.store {
+// flags defines --store, --data (described by dataUsage) and --table on fl.
+func (w *where) flags(fl *flag.FlagSet, dataUsage string) {
+	fl.StringVar(&w.store, "store", "embedded", "where the directory lives: embedded or dynamodb")
+	fl.StringVar(&w.data, "data", envOr("SCIMBRIDGE_DATA", "./.scimbridge"), dataUsage+" ($SCIMBRIDGE_DATA sets the default)")
+	fl.StringVar(&w.table, "table", "", "DynamoDB table (with --store dynamodb)")
+}
+
+// onAWS reports whether the directory is on AWS.
+func (w where) onAWS() bool { return w.store == "dynamodb" }
+
+// open returns the backend and a function that closes it. cfg is used for
+// DynamoDB only.
+func (w where) open(cfg aws.Config) (backend, func() error, error) {
+	switch w.store {
 	case "embedded":
-		st, err := openEmbedded(b.data)
+		st, err := openEmbedded(w.data)
 		if err != nil {
 			return nil, nil, fmt.Errorf("open embedded store: %w", err)
 		}
 		return st, st.Close, nil
 	case "dynamodb":
-		if b.table == "" {
+		if w.table == "" {
 			return nil, nil, fmt.Errorf("--store dynamodb needs --table")
 		}
-		cfg, err := awsConfig(ctx)
-		if err != nil {
-			return nil, nil, err
-		}
-		return dynamo.New(dynamodb.NewFromConfig(cfg), b.table), func() error { return nil }, nil
+		return awsapp.NewStore(cfg, w.table), func() error { return nil }, nil
 	}
-	return nil, nil, fmt.Errorf("unknown store %q: use embedded or dynamodb", b.store)
+	return nil, nil, fmt.Errorf("unknown store %q: use embedded or dynamodb", w.store)
 }
 
-func awsConfig(ctx context.Context) (aws.Config, error) {
+// awsConfig returns the SDK's default configuration when need is true, and
+// the zero configuration otherwise, so that commands that use no AWS
+// service need no AWS settings.
+func awsConfig(ctx context.Context, need bool) (aws.Config, error) {
+	if !need {
+		return aws.Config{}, nil
+	}
 	cfg, err := config.LoadDefaultConfig(ctx)
 	if err != nil {
 		return aws.Config{}, fmt.Errorf("load AWS configuration: %w", err)
 	}
 	return cfg, nil
-}
-
-// secretTokens returns the token source for --token-secret.
-func secretTokens(ctx context.Context, secretID string, logger *slog.Logger) (httpapi.TokenSource, error) {
-	cfg, err := awsConfig(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return secrets.New(secretsmanager.NewFromConfig(cfg), secretID, logger, secrets.Options{}), nil
 }
 
 // createTable is `scimbridge dynamodb create-table --table NAME`.
@@ -78,7 +101,7 @@ func createTable(ctx context.Context, args []string) error {
 	if *table == "" {
 		return fmt.Errorf("--table is required")
 	}
-	cfg, err := awsConfig(ctx)
+	cfg, err := awsConfig(ctx, true)
 	if err != nil {
 		return err
 	}

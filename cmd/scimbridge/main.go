@@ -2,6 +2,7 @@
 // the operator's commands.
 //
 //	scimbridge serve [--addr 127.0.0.1:8080] [--data ./.scimbridge] [--token T]
+//	                 [--tls-cert FILE --tls-key FILE | --acme-domain NAME [--acme-email E] | --insecure-http]
 //	scimbridge reconcile [--dry-run] [--store embedded|dynamodb --table T] [--data DIR] [--topic ARN]
 package main
 
@@ -19,10 +20,14 @@ import (
 const usage = `usage: scimbridge <command> [flags]
 
 commands:
-  serve                   run the bridge on the embedded store, or --store dynamodb --table NAME
+  serve                   run the bridge on the embedded store, or --store dynamodb --table NAME;
+                          HTTPS with --tls-cert FILE --tls-key FILE or --acme-domain NAME
   reconcile               repair the store and report failures once: [--dry-run] [--store …] [--topic ARN]
   dynamodb create-table   create the bridge's DynamoDB table: --table NAME
-  smoke                   play Entra's conversation against a Tenant URL: --url URL --token TOKEN
+  smoke                   play Entra's conversation against a Tenant URL: --url URL --token TOKEN [--ca FILE]
+  healthcheck             ask the bridge serving on this machine for /healthz: [--addr ADDR]; exit 1 unless it is healthy
+  backup                  copy the data directory, while serve runs or not: --out FILE [--data DIR]
+  restore                 unpack a backup into a new data directory: --in FILE --data DIR
 `
 
 func main() {
@@ -35,6 +40,15 @@ func main() {
 }
 
 func newFlags(name string) *flag.FlagSet { return flag.NewFlagSet(name, flag.ContinueOnError) }
+
+// envOr returns the environment variable name, or def when it is unset or
+// empty: defaults a container image sets with ENV.
+func envOr(name, def string) string {
+	if v := os.Getenv(name); v != "" {
+		return v
+	}
+	return def
+}
 
 // run dispatches a command line; tests call it directly.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -52,6 +66,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return createTable(ctx, args[1:])
 	case "smoke":
 		return smoke(ctx, args[1:], stdout)
+	case "healthcheck":
+		return healthcheck(ctx, args[1:], stdout)
+	case "backup":
+		return backupCmd(ctx, args[1:], stdout)
+	case "restore":
+		return restoreCmd(ctx, args[1:], stdout)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

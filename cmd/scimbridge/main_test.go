@@ -34,7 +34,7 @@ func (l *lockedBuffer) String() string {
 
 // startServe runs `scimbridge serve` in the background and returns its
 // Tenant URL, what it printed, and a function that stops it (as SIGTERM
-// would) and returns its error.
+// would) and returns its error, the same at every call.
 func startServe(t *testing.T, args ...string) (string, *lockedBuffer, func() error) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
@@ -45,7 +45,7 @@ func startServe(t *testing.T, args ...string) (string, *lockedBuffer, func() err
 	deadline := time.Now().Add(10 * time.Second)
 	for time.Now().Before(deadline) {
 		if m := re.FindStringSubmatch(out.String()); m != nil {
-			return m[1], out, func() error { cancel(); return <-done }
+			return m[1], out, sync.OnceValue(func() error { cancel(); return <-done })
 		}
 		select {
 		case err := <-done:

@@ -3,90 +3,135 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"os"
 	"path/filepath"
 	"time"
 
-	"github.com/scim-bridge/scim-bridge/internal/directory"
+	"github.com/scim-bridge/scim-bridge/internal/awsapp"
 	"github.com/scim-bridge/scim-bridge/internal/httpapi"
 )
 
-// shutdownGrace bounds how long in-flight requests may finish after a
-// signal; Entra retries what is cut off.
-const shutdownGrace = 20 * time.Second
+// defaultAddr is where serve listens unless told otherwise: this machine
+// only, where plain HTTP is allowed.
+const defaultAddr = "127.0.0.1:8080"
+
+// Server timeouts: the bridge faces the internet once it serves TLS.
+const (
+	// shutdownGrace bounds how long in-flight requests may finish after
+	// a signal; Entra retries what is cut off.
+	shutdownGrace = 20 * time.Second
+	// readTimeout bounds reading a whole request, 1 MiB at most; Entra
+	// itself gives up after 60 seconds (docs/entra.md §1.3).
+	readTimeout = time.Minute
+	// idleTimeout closes kept-alive connections nobody uses.
+	idleTimeout = 2 * time.Minute
+)
 
 func serve(ctx context.Context, args []string, stdout io.Writer, logger *slog.Logger) error {
 	fl := newFlags("serve")
-	addr := fl.String("addr", "127.0.0.1:8080", "address to listen on")
-	var b backend
-	fl.StringVar(&b.store, "store", "embedded", "where the directory lives: embedded or dynamodb")
-	fl.StringVar(&b.data, "data", "./.scimbridge", "directory of the embedded store and the generated token")
-	fl.StringVar(&b.table, "table", "", "DynamoDB table (with --store dynamodb)")
+	addr := fl.String("addr", envOr("SCIMBRIDGE_ADDR", defaultAddr), "address to listen on, such as :443 ($SCIMBRIDGE_ADDR sets the default)")
+	var w where
+	w.flags(fl, "directory of the embedded store, the generated token and the ACME cache")
 	token := fl.String("token", os.Getenv("SCIMBRIDGE_TOKEN"), "Secret Token to accept (default $SCIMBRIDGE_TOKEN, else generated and kept in the data directory)")
 	tokenSecret := fl.String("token-secret", "", "Secrets Manager secret (ARN or name) holding the Secret Token, instead of --token")
-	cpuProfile := fl.String("cpuprofile", "", "write a CPU profile to this file until the server stops (make bench)")
+	var tf tlsFlags
+	tf.define(fl)
 	if err := fl.Parse(args); err != nil {
 		return err
 	}
-	if *cpuProfile != "" {
-		stop, err := startCPUProfile(*cpuProfile)
-		if err != nil {
-			return err
-		}
-		defer stop()
+	set := map[string]bool{}
+	fl.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	if err := tf.check(set); err != nil {
+		return err
 	}
-	if err := os.MkdirAll(b.data, 0o700); err != nil {
+	tlsServer, err := tf.setup(w.data, logger)
+	if err != nil {
+		return err
+	}
+	ln, err := listen(*addr, tf.secure(), tf.insecureHTTP)
+	if err != nil {
+		return err
+	}
+	defer ln.Close()
+	if err := os.MkdirAll(w.data, 0o700); err != nil {
 		return fmt.Errorf("create data directory: %w", err)
 	}
-	var tokens httpapi.TokenSource
-	var tok string
+
+	s := awsapp.Settings{Table: w.table, TokenSecret: *tokenSecret}
 	var generated bool
-	var err error
-	if *tokenSecret != "" {
-		if tokens, err = secretTokens(ctx, *tokenSecret, logger); err != nil {
+	if s.TokenSecret == "" {
+		if s.Token, generated, err = localToken(*token, w.data); err != nil {
 			return err
 		}
-	} else {
-		if tok, generated, err = localToken(*token, b.data); err != nil {
-			return err
-		}
-		tokens = httpapi.StaticTokens(tok)
 	}
-	store, closeStore, err := b.open(ctx)
+	cfg, err := awsConfig(ctx, w.onAWS() || s.TokenSecret != "")
+	if err != nil {
+		return err
+	}
+	store, closeStore, err := w.open(cfg)
 	if err != nil {
 		return err
 	}
 	defer closeStore()
-
-	cfg := httpapi.Config{Tokens: tokens, Logger: logger}
-	// Both stores keep the failure log `scimbridge reconcile` digests.
-	cfg.FailureLog, _ = store.(httpapi.FailureLog)
-	h := httpapi.New(directory.New(store, directory.Options{}), cfg)
-	ln, err := net.Listen("tcp", *addr)
-	if err != nil {
-		return fmt.Errorf("listen: %w", err)
+	// The embedded store can copy itself while it serves, for `scimbridge
+	// backup`; a DynamoDB table has backups of its own.
+	if cp, ok := store.(checkpointer); ok {
+		stopAdmin, err := serveAdmin(w.data, cp, logger)
+		if err != nil {
+			logger.Warn("no online backups: cannot listen on the admin socket", slog.String("error", err.Error()))
+		} else {
+			defer stopAdmin()
+		}
 	}
-	fmt.Fprintf(stdout, "scim-bridge is listening.\n  Tenant URL:   http://%s/scim/v2\n", ln.Addr())
-	kept := filepath.Join(b.data, tokenFile)
+	// The Lambda functions' graph, on either store: both keep the failure
+	// journal `scimbridge reconcile` digests. The health check is in front
+	// of it, outside the SCIM base path.
+	h := httpapi.WithHealth(awsapp.Handler(store, awsapp.Tokens(cfg, s, store, logger), logger), store, logger)
+
+	// Before the start message, which tests wait for: SIGHUP must not
+	// find serve without its handler.
+	tlsServer.run(ctx, logger)
+
+	base := tlsServer.baseURL(ln.Addr(), tf.acmeDomain)
+	mode := "plain HTTP, this machine only"
+	switch {
+	case tlsServer.config != nil:
+		mode = "HTTPS, " + tlsServer.about
+	case tf.insecureHTTP && !isLoopback(ln.Addr()):
+		mode = "plain HTTP for a TLS-terminating proxy in front; give Entra the proxy's https:// URL"
+	}
+	fmt.Fprintf(stdout, "scim-bridge is listening on %s (%s).\n  Tenant URL:   %s%s\n", ln.Addr(), mode, base, httpapi.DefaultBasePath)
+	kept := filepath.Join(w.data, tokenFile)
 	switch {
 	case *tokenSecret != "":
 		fmt.Fprintf(stdout, "  Secret Token: the value of secret %s\n", *tokenSecret)
 	case generated:
-		fmt.Fprintf(stdout, "  Secret Token: %s\n  (kept in %s; read it later with: cat %s)\n", tok, kept, kept)
+		fmt.Fprintf(stdout, "  Secret Token: %s\n  (kept in %s; read it later with: cat %s)\n", s.Token, kept, kept)
 	case *token != "":
 		fmt.Fprintf(stdout, "  Secret Token: the one given with --token or SCIMBRIDGE_TOKEN\n")
 	default:
 		fmt.Fprintf(stdout, "  Secret Token: cat %s\n", kept)
 	}
+	fmt.Fprintf(stdout, "  Health:       %s%s\n", base, httpapi.HealthPath)
 
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn)}
+	srv := &http.Server{
+		Handler: h, TLSConfig: tlsServer.config,
+		ReadHeaderTimeout: 10 * time.Second, ReadTimeout: readTimeout, IdleTimeout: idleTimeout,
+		ErrorLog: serverLog(logger),
+	}
 	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
+	go func() {
+		if tlsServer.config != nil {
+			errc <- srv.ServeTLS(ln, "", "")
+			return
+		}
+		errc <- srv.Serve(ln)
+	}()
 	select {
 	case err := <-errc:
 		return fmt.Errorf("serve: %w", err)

@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"fmt"
 	"io"
 	"net/http"
@@ -13,8 +15,7 @@ import (
 	"github.com/scim-bridge/scim-bridge/internal/entra"
 )
 
-// requestTimeout is how long Entra waits for an answer (entra-behaviour.md
-// §3 "Timeout").
+// requestTimeout is how long Entra waits for an answer (docs/entra.md §1.3).
 const requestTimeout = 60 * time.Second
 
 // smoke is `scimbridge smoke`: it plays Entra's conversation against a
@@ -26,6 +27,7 @@ func smoke(ctx context.Context, args []string, stdout io.Writer) error {
 	token := fl.String("token", os.Getenv("SCIMBRIDGE_TOKEN"), "the Secret Token (default $SCIMBRIDGE_TOKEN)")
 	dialect := fl.String("dialect", "both", "PATCH dialect to speak: default, flag (aadOptscim062020) or both")
 	keep := fl.Bool("keep", false, "leave the objects the run created instead of deleting them")
+	caFile := fl.String("ca", "", "PEM file of CA certificates to trust besides the system's, for a bridge whose certificate a private CA issued")
 	if err := fl.Parse(args); err != nil {
 		return err
 	}
@@ -40,7 +42,10 @@ func smoke(ctx context.Context, args []string, stdout io.Writer) error {
 		}
 		dialects = []entra.Dialect{d}
 	}
-	doer := &http.Client{Timeout: requestTimeout}
+	doer, err := smokeClient(*caFile)
+	if err != nil {
+		return err
+	}
 	checks, err := entra.Smoke(ctx, *tenant, *token, entra.SmokeOptions{Dialects: dialects, Keep: *keep, Doer: doer}, nil)
 	if err != nil {
 		return err
@@ -51,6 +56,30 @@ func smoke(ctx context.Context, args []string, stdout io.Writer) error {
 		return fmt.Errorf("smoke: %d of %d checks failed", failed, len(checks))
 	}
 	return nil
+}
+
+// smokeClient returns the HTTP client smoke speaks through: Entra's
+// timeout, and the system's CAs plus those in caFile, if given.
+func smokeClient(caFile string) (*http.Client, error) {
+	c := &http.Client{Timeout: requestTimeout}
+	if caFile == "" {
+		return c, nil
+	}
+	b, err := os.ReadFile(caFile)
+	if err != nil {
+		return nil, fmt.Errorf("read --ca: %w", err)
+	}
+	roots, err := x509.SystemCertPool()
+	if err != nil {
+		roots = x509.NewCertPool()
+	}
+	if !roots.AppendCertsFromPEM(b) {
+		return nil, fmt.Errorf("--ca %s holds no PEM certificate", caFile)
+	}
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.TLSClientConfig = &tls.Config{RootCAs: roots}
+	c.Transport = t
+	return c, nil
 }
 
 // printChecks prints the checks as a table and returns how many failed.

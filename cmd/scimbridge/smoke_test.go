@@ -19,7 +19,17 @@ import (
 	"github.com/scim-bridge/scim-bridge/internal/lambdatest"
 )
 
-func TestMain(m *testing.M) { awstest.Main(m) }
+// runMainEnv, set to 1, makes the test binary scimbridge itself, for the
+// tests that need serve in a process of its own.
+const runMainEnv = "SCIMBRIDGE_TEST_RUN_MAIN"
+
+func TestMain(m *testing.M) {
+	if os.Getenv(runMainEnv) == "1" {
+		main()
+		os.Exit(0)
+	}
+	awstest.Main(m)
+}
 
 // summary is the last line smoke prints.
 var summary = regexp.MustCompile(`(?m)^(\d+) passed, (\d+) failed\n\z`)

@@ -3,6 +3,8 @@
 package main
 
 import (
+	"os"
+
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/awslabs/aws-lambda-go-api-proxy/httpadapter"
 
@@ -10,5 +12,12 @@ import (
 )
 
 func main() {
-	lambda.Start(httpadapter.NewV2(awsapp.Main(true)).ProxyWithContext)
+	settings, err := awsapp.ReadEnv(os.Getenv, true)
+	logger := awsapp.Logger(settings.LogLevel)
+	if err != nil {
+		logger.Error("cannot start", "error", err)
+		os.Exit(1)
+	}
+	h := awsapp.NewHandler(awsapp.Config(os.Getenv), settings, logger)
+	lambda.Start(httpadapter.NewV2(h).ProxyWithContext)
 }

@@ -12,9 +12,6 @@ import (
 // report relies on: every request succeeds and the server's CPU time and
 // memory are read.
 func TestLoadRunPlaysTheWorkloadWithoutErrors(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds and runs scimbridge")
-	}
 	root, err := lambdatest.ModuleRoot()
 	if err != nil {
 		t.Fatal(err)

@@ -7,7 +7,6 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/scim-bridge/scim-bridge/internal/directory"
-	"github.com/scim-bridge/scim-bridge/internal/reconcile"
 	"github.com/scim-bridge/scim-bridge/internal/reconcile/reconciletest"
 )
 
@@ -34,7 +33,7 @@ func (b breaker) PutRecord(t *testing.T, rec *directory.Record) {
 	})
 }
 
-func (b breaker) PutUnique(t *testing.T, u reconcile.Unique, id string) {
+func (b breaker) PutUnique(t *testing.T, u directory.Unique, id string) {
 	b.write(t, func(tx *bolt.Tx) error {
 		kb, err := bucketsOf(tx, u.Kind)
 		if err != nil {
@@ -44,7 +43,7 @@ func (b breaker) PutUnique(t *testing.T, u reconcile.Unique, id string) {
 	})
 }
 
-func (b breaker) DeleteUnique(t *testing.T, u reconcile.Unique) {
+func (b breaker) DeleteUnique(t *testing.T, u directory.Unique) {
 	b.write(t, func(tx *bolt.Tx) error {
 		kb, err := bucketsOf(tx, u.Kind)
 		if err != nil {

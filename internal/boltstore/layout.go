@@ -13,7 +13,7 @@ import (
 // The database holds these top-level buckets:
 //
 //	<Kind>/records  id -> encode(record)
-//	<Kind>/unique   key name, 0x00, value -> id        (userName, externalId, displayName)
+//	<Kind>/unique   key name, 0x00, value -> id        (directory.UniqueKeys)
 //	<Kind>/email    pair(value, id) -> nil             (email is not unique)
 //	members         pair(groupID, userID) -> nil       (a group's members)
 //	groups          pair(userID, groupID) -> nil       (a user's groups)
@@ -29,9 +29,6 @@ var (
 
 // kinds are the kinds the store keeps.
 var kinds = []directory.Kind{directory.KindUser, directory.KindGroup}
-
-// uniqueKeys are the keys unique within a kind.
-var uniqueKeys = []directory.Key{directory.KeyUserName, directory.KeyExternalID, directory.KeyDisplayName}
 
 // kindBuckets are one kind's buckets in a transaction.
 type kindBuckets struct {
@@ -79,7 +76,7 @@ func uniqueEntry(key directory.Key, value string) []byte {
 // *directory.ConflictError if another record holds one of the unique keys.
 // Empty keys are not indexed.
 func (kb kindBuckets) index(id string, keys directory.Keys) error {
-	for _, key := range uniqueKeys {
+	for _, key := range directory.UniqueKeys(kb.kind) {
 		v := keys.Get(key)
 		if v == "" {
 			continue
@@ -100,7 +97,7 @@ func (kb kindBuckets) index(id string, keys directory.Keys) error {
 
 // unindex removes keys of record id from the kind's indexes.
 func (kb kindBuckets) unindex(id string, keys directory.Keys) error {
-	for _, key := range uniqueKeys {
+	for _, key := range directory.UniqueKeys(kb.kind) {
 		if v := keys.Get(key); v != "" {
 			if err := kb.unique.Delete(uniqueEntry(key, v)); err != nil {
 				return err

@@ -11,7 +11,6 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/scim-bridge/scim-bridge/internal/directory"
-	"github.com/scim-bridge/scim-bridge/internal/reconcile"
 )
 
 // scanned are the buckets Scan reads, in order. The groups bucket mirrors
@@ -30,7 +29,7 @@ func (s *Store) Segments() int { return 1 }
 // order, and the cursor of the item after the last (the bucket's index and
 // the item's key, base64), "" at the end. It reads one consistent snapshot
 // per call.
-func (s *Store) Scan(ctx context.Context, _ int, cursor string, limit int) (items []reconcile.Item, next string, err error) {
+func (s *Store) Scan(ctx context.Context, _ int, cursor string, limit int) (items []directory.Item, next string, err error) {
 	defer wrapf(&err, "scan")
 	if err := ctx.Err(); err != nil {
 		return nil, "", err
@@ -75,30 +74,30 @@ func decodeCursor(cursor string) (int, []byte, error) {
 }
 
 // itemOf returns the item stored at k, v of scanned bucket bi.
-func itemOf(bi int, k, v []byte) (reconcile.Item, error) {
+func itemOf(bi int, k, v []byte) (directory.Item, error) {
 	name := string(scanned[bi])
 	switch {
 	case bytes.Equal(scanned[bi], bucketMembers):
 		gid, uid, ok := splitPair(k)
 		if !ok {
-			return reconcile.Item{}, fmt.Errorf("malformed membership key %q", k)
+			return directory.Item{}, fmt.Errorf("malformed membership key %q", k)
 		}
-		return reconcile.Item{Type: reconcile.ItemMember, GroupID: gid, UserID: uid}, nil
+		return directory.Item{Type: directory.ItemMember, GroupID: gid, UserID: uid}, nil
 	case bytes.HasSuffix(scanned[bi], []byte("/unique")):
 		key, value, ok := bytes.Cut(k, []byte{0})
 		if !ok {
-			return reconcile.Item{}, fmt.Errorf("malformed unique key %q in %s", k, name)
+			return directory.Item{}, fmt.Errorf("malformed unique key %q in %s", k, name)
 		}
 		kind := directory.Kind(name[:len(name)-len("/unique")])
-		u := reconcile.Unique{Kind: kind, Key: directory.Key(key), Value: string(value)}
-		return reconcile.Item{Type: reconcile.ItemUnique, Unique: u, Owner: string(v)}, nil
+		u := directory.Unique{Kind: kind, Key: directory.Key(key), Value: string(value)}
+		return directory.Item{Type: directory.ItemUnique, Unique: u, Owner: string(v)}, nil
 	}
 	kind := directory.Kind(name[:len(name)-len("/records")])
 	rec, err := decode(kind, string(k), v)
 	if err != nil {
-		return reconcile.Item{}, fmt.Errorf("decode %s %q: %w", noun(kind), k, err)
+		return directory.Item{}, fmt.Errorf("decode %s %q: %w", noun(kind), k, err)
 	}
-	return reconcile.Item{Type: reconcile.ItemRecord, Record: rec}, nil
+	return directory.Item{Type: directory.ItemRecord, Record: rec}, nil
 }
 
 // splitPair is the inverse of pair.
@@ -112,12 +111,12 @@ func splitPair(k []byte) (a, b string, ok bool) {
 
 // Records returns the records of refs; a kind the store does not keep has
 // none.
-func (s *Store) Records(ctx context.Context, refs []reconcile.Ref) (out map[reconcile.Ref]reconcile.Item, err error) {
+func (s *Store) Records(ctx context.Context, refs []directory.Ref) (out map[directory.Ref]directory.Item, err error) {
 	defer wrapf(&err, "read %d records", len(refs))
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	out = make(map[reconcile.Ref]reconcile.Item, len(refs))
+	out = make(map[directory.Ref]directory.Item, len(refs))
 	err = s.db.View(func(tx *bolt.Tx) error {
 		for _, ref := range refs {
 			kb, err := bucketsOf(tx, ref.Kind)
@@ -131,7 +130,7 @@ func (s *Store) Records(ctx context.Context, refs []reconcile.Ref) (out map[reco
 			if err != nil {
 				return err
 			}
-			out[ref] = reconcile.Item{Type: reconcile.ItemRecord, Record: rec}
+			out[ref] = directory.Item{Type: directory.ItemRecord, Record: rec}
 		}
 		return nil
 	})
@@ -139,12 +138,12 @@ func (s *Store) Records(ctx context.Context, refs []reconcile.Ref) (out map[reco
 }
 
 // Owners returns the id each of keys' uniqueness entries names.
-func (s *Store) Owners(ctx context.Context, keys []reconcile.Unique) (out map[reconcile.Unique]string, err error) {
+func (s *Store) Owners(ctx context.Context, keys []directory.Unique) (out map[directory.Unique]string, err error) {
 	defer wrapf(&err, "read %d unique keys", len(keys))
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	out = make(map[reconcile.Unique]string, len(keys))
+	out = make(map[directory.Unique]string, len(keys))
 	err = s.db.View(func(tx *bolt.Tx) error {
 		for _, u := range keys {
 			kb, err := bucketsOf(tx, u.Kind)

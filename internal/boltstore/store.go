@@ -13,6 +13,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/scim-bridge/scim-bridge/internal/directory"
+	"github.com/scim-bridge/scim-bridge/internal/journal"
 )
 
 // batchDelay is how long a write waits for others to join its transaction.
@@ -31,6 +32,15 @@ type Store struct {
 	// writers counts the writes in flight (see write).
 	writers atomic.Int32
 }
+
+// The embedded store is a directory store and keeps the failure journal
+// (the reconciler's own interface, which this package may not import, is
+// checked where the stores are wired).
+var (
+	_ directory.Store = (*Store)(nil)
+	_ journal.Writer  = (*Store)(nil)
+	_ journal.Reader  = (*Store)(nil)
+)
 
 // Open opens the store in the file at path, creating the file and its
 // buckets if they do not exist. It fails if the file is not a bbolt

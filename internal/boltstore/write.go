@@ -92,8 +92,9 @@ func (s *Store) Update(ctx context.Context, rec *directory.Record, prev int64) (
 
 // Touch adds one to a record's version and sets its lastModified to at,
 // whatever its version, and returns the new version. It fails with
-// directory.ErrNotFound if there is no such record.
-func (s *Store) Touch(ctx context.Context, kind directory.Kind, id string, at time.Time) (version int64, err error) {
+// directory.ErrNotFound if there is no such record. The member change is
+// not kept: this store publishes no change events yet.
+func (s *Store) Touch(ctx context.Context, kind directory.Kind, id string, at time.Time, _ directory.MemberChange) (version int64, err error) {
 	defer wrapf(&err, "touch %s %q", noun(kind), id)
 	if err := ctx.Err(); err != nil {
 		return 0, err

@@ -59,13 +59,9 @@ func NewUUIDv7() string {
 	return string(out[:])
 }
 
-// ETag returns the entity tag of a resource version (RFC 7644 §3.14): weak,
-// since the representation varies with the projection asked for.
-func ETag(version int64) string { return `W/"` + strconv.FormatInt(version, 10) + `"` }
-
 // MatchesETag reports whether an If-Match or If-None-Match header value
-// names version: "*" or a list holding the version's tag, compared weakly
-// (RFC 9110 §13.1).
+// names version: "*" or a list holding the version's tag (codec.ETag),
+// compared weakly (RFC 9110 §13.1).
 func MatchesETag(ifMatch string, version int64) bool {
 	want := strconv.FormatInt(version, 10)
 	for tag := range strings.SplitSeq(ifMatch, ",") {

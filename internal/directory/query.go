@@ -160,12 +160,17 @@ func (s *Service) candidates(ctx context.Context, rt *scim.ResourceType, f filte
 func indexFor(rt *scim.ResourceType, c filter.Expr) (Key, string, bool) {
 	switch c := c.(type) {
 	case *filter.Compare:
-		v, isString := c.Value.(string)
-		if c.Op != "eq" || !isString || c.Attr.Sub != "" {
+		if c.Op != "eq" || c.Attr.Sub != "" {
 			return "", "", false
 		}
 		ref, ok := rt.Resolve(c.Attr)
 		if !ok || ref.Schema != "" {
+			return "", "", false
+		}
+		// Read the value as the filter compares it, so that an unquoted
+		// externalId eq 12345 is answered from the index too.
+		v, isString := c.ValueFor(ref.Def()).(string)
+		if !isString {
 			return "", "", false
 		}
 		switch {

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/scim-bridge/scim-bridge/internal/scim"
+	"github.com/scim-bridge/scim-bridge/internal/scim/codec"
 )
 
 func kindOf(rt *scim.ResourceType) Kind {
@@ -39,7 +40,7 @@ func record(rt *scim.ResourceType, id string, attrs map[string]any) (*Record, er
 	if err := checkKeys(rec.Keys); err != nil {
 		return nil, err
 	}
-	doc, err := scim.AppendJSON(nil, attrs)
+	doc, err := codec.Append(nil, attrs)
 	if err != nil {
 		return nil, fmt.Errorf("directory: encode %s %q: %w", rec.Kind, id, err)
 	}
@@ -67,7 +68,7 @@ func workEmail(attrs map[string]any) string {
 
 // attrsOf decodes a record's document into canonical form.
 func attrsOf(rec *Record) (map[string]any, error) {
-	attrs, err := scim.ParseObject(rec.Doc)
+	attrs, err := codec.ParseObject(rec.Doc)
 	if err != nil {
 		return nil, fmt.Errorf("directory: decode %s %q: %w", rec.Kind, rec.ID, err)
 	}

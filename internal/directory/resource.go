@@ -5,16 +5,13 @@ import (
 	"time"
 
 	"github.com/scim-bridge/scim-bridge/internal/scim"
+	"github.com/scim-bridge/scim-bridge/internal/scim/codec"
 )
 
-// TimeLayout renders meta.created and meta.lastModified: RFC 3339 in UTC
-// with milliseconds, the precision every store keeps.
-const TimeLayout = "2006-01-02T15:04:05.000Z07:00"
-
 // Resource is a user or group as the service returns it: the parts of its
-// representation, from which the HTTP layer renders a response without
-// decoding the attributes when no projection needs them, and Attrs, the
-// representation as a map, for those that do.
+// representation, which the codec renders without decoding the attributes
+// when no projection needs them, and Attrs, the representation as a map,
+// which filters are matched against.
 type Resource struct {
 	Type    *scim.ResourceType
 	ID      string
@@ -33,36 +30,25 @@ type Resource struct {
 }
 
 // ETag returns the resource's entity tag, a weak tag of its version.
-func (r *Resource) ETag() string { return ETag(r.Version) }
+func (r *Resource) ETag() string { return codec.ETag(r.Version) }
 
-// Attrs returns the full representation in canonical form: schemas, id,
-// externalId, the attributes, meta (resourceType, created, lastModified,
-// version) and a user's groups or a group's members as
-// [{"value": id, "type": …}]. Doc is decoded on the first call; the map is
-// the caller's to change (the HTTP layer adds meta.location and $ref, then
-// projects it), and later calls return the same map.
+// Parts returns the parts the codec renders r from.
+func (r *Resource) Parts() codec.Resource {
+	return codec.Resource{Type: r.Type, ID: r.ID, Version: r.Version, Created: r.Created, LastModified: r.LastModified,
+		Doc: r.Doc, Groups: r.Groups, Members: r.Members}
+}
+
+// Attrs returns the full representation in canonical form (see
+// codec.Resource.Attrs). Doc is decoded on the first call; the map is the
+// caller's to change, and later calls return the same map.
 func (r *Resource) Attrs() map[string]any {
 	if r.attrs != nil {
 		return r.attrs
 	}
+	p := r.Parts()
 	// It cannot fail: resource checked that Doc is a valid JSON object.
-	attrs, _ := scim.ParseObject(r.Doc)
-	attrs["schemas"] = r.Type.SchemaURNs(attrs)
-	attrs["id"] = r.ID
-	attrs["meta"] = map[string]any{
-		"resourceType": r.Type.Name,
-		"created":      r.Created.Format(TimeLayout),
-		"lastModified": r.LastModified.Format(TimeLayout),
-		"version":      r.ETag(),
-	}
-	if len(r.Groups) > 0 {
-		attrs["groups"] = refs(r.Groups, "direct")
-	}
-	if len(r.Members) > 0 {
-		attrs["members"] = refs(r.Members, "User")
-	}
-	r.attrs = attrs
-	return attrs
+	r.attrs, _ = p.Attrs()
+	return r.attrs
 }
 
 // dropMembers forgets a group's members, read only to match a filter.
@@ -73,12 +59,17 @@ func (r *Resource) dropMembers() {
 	}
 }
 
-func refs(ids []string, typ string) []any {
-	out := make([]any, len(ids))
-	for i, id := range ids {
-		out[i] = map[string]any{"value": id, "type": typ}
+// ResourceOf returns the resource a stored record represents, without a
+// user's groups or a group's members: what a change event carries
+// (docs/events.md). It fails when the stored document is not a JSON object.
+func ResourceOf(rec *Record) (*Resource, error) {
+	rt := scim.Users
+	if rec.Kind == KindGroup {
+		rt = scim.Groups
 	}
-	return out
+	bare := *rec
+	bare.Groups = nil
+	return resource(rt, &bare, nil)
 }
 
 // resource returns the resource of a record. members is nil when a group's
@@ -86,7 +77,7 @@ func refs(ids []string, typ string) []any {
 // object, which Attrs and the HTTP layer rely on; checking costs no
 // allocation, where decoding it here would cost every read.
 func resource(rt *scim.ResourceType, rec *Record, members []string) (*Resource, error) {
-	if !scim.ValidObject(rec.Doc) {
+	if !codec.ValidObject(rec.Doc) {
 		return nil, fmt.Errorf("directory: decode %s %q: the stored document is not a JSON object", rec.Kind, rec.ID)
 	}
 	r := &Resource{Type: rt, ID: rec.ID, Version: rec.Version,

@@ -5,14 +5,20 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"path/filepath"
+	"reflect"
+	"slices"
 	"sort"
+	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
+	"github.com/scim-bridge/scim-bridge/internal/bench/memstore"
+	"github.com/scim-bridge/scim-bridge/internal/boltstore"
 	"github.com/scim-bridge/scim-bridge/internal/directory"
-	"github.com/scim-bridge/scim-bridge/internal/pebblestore"
 	"github.com/scim-bridge/scim-bridge/internal/scim"
 	"github.com/scim-bridge/scim-bridge/internal/scim/filter"
 	"github.com/scim-bridge/scim-bridge/internal/scim/patch"
@@ -24,6 +30,7 @@ type countingStore struct {
 	directory.Store
 	calls        map[string]int
 	staleUpdates atomic.Int32
+	touches      []directory.MemberChange
 }
 
 func (c *countingStore) count(op string) { c.calls[op]++ }
@@ -51,6 +58,13 @@ func (c *countingStore) Update(ctx context.Context, r *directory.Record, prev in
 	return c.Store.Update(ctx, r, prev)
 }
 
+// touches are the member changes the service recorded, in order.
+func (c *countingStore) Touch(ctx context.Context, k directory.Kind, id string, at time.Time, change directory.MemberChange) (int64, error) {
+	c.count("Touch")
+	c.touches = append(c.touches, change)
+	return c.Store.Touch(ctx, k, id, at, change)
+}
+
 func (c *countingStore) Members(ctx context.Context, id string) ([]string, error) {
 	c.count("Members")
 	return c.Store.Members(ctx, id)
@@ -58,7 +72,7 @@ func (c *countingStore) Members(ctx context.Context, id string) ([]string, error
 
 func newService(t *testing.T) (*directory.Service, *countingStore) {
 	t.Helper()
-	st, err := pebblestore.Open(filepath.Join(t.TempDir(), "directory"))
+	st, err := boltstore.Open(filepath.Join(t.TempDir(), "d.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -227,6 +241,8 @@ func TestQueryUsesAnIndexForEntraLookups(t *testing.T) {
 	}{
 		{"userName in another case", `userName eq "B@X"`, 1},
 		{"externalId", `externalId eq "ext-b"`, 1},
+		{"unquoted userName", `userName eq B@X`, 1},
+		{"externalId written as a number", `externalId eq 12345`, 1},
 		{"work email", `emails[type eq "work"].value eq "b@x"`, 1},
 		{"id and manager reference check", `id eq "%s" and manager eq "nobody"`, 0},
 		{"miss", `userName eq "4f1c2d8e-0000-4000-8000-000000000000"`, 0},
@@ -235,6 +251,9 @@ func TestQueryUsesAnIndexForEntraLookups(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			svc, cs := newService(t)
 			createUser(t, svc, "a@x")
+			if _, err := svc.Create(ctx, scim.Users, body(t, `{"userName":"c@x","externalId":"12345"}`)); err != nil {
+				t.Fatal(err)
+			}
 			b, err := svc.Create(ctx, scim.Users, body(t, `{"userName":"b@x","externalId":"ext-b","emails":[{"type":"work","value":"b@x"}]}`))
 			if err != nil {
 				t.Fatal(err)
@@ -304,4 +323,77 @@ func TestGroupLookupWithoutMembersReadsNoMembership(t *testing.T) {
 	if page.TotalResults != 1 || cs.calls["Members"] != 0 {
 		t.Errorf("found %d, calls %v; want 1 and no Members read", page.TotalResults, cs.calls)
 	}
+}
+
+// TestMemberChangesGetVersionsOfTheirOwn checks that every member change is
+// recorded with a version of the group that names it, after the document's
+// own version, in parts of at most MaxChangeMembers: what the group's
+// change events are derived from (docs/events.md).
+func TestMemberChangesGetVersionsOfTheirOwn(t *testing.T) {
+	ctx := context.Background()
+	// In memory: a thousand commits to a file would take seconds.
+	cs := &countingStore{Store: memstore.New(), calls: map[string]int{}}
+	svc := directory.New(cs, directory.Options{})
+	var ids []string
+	for i := range directory.MaxChangeMembers + 2 {
+		ids = append(ids, createUser(t, svc, fmt.Sprintf("u%d@x", i)).ID)
+	}
+	members := func(ids ...string) string {
+		var parts []string
+		for _, id := range ids {
+			parts = append(parts, `{"value":"`+id+`"}`)
+		}
+		return "[" + strings.Join(parts, ",") + "]"
+	}
+	g, err := svc.Create(ctx, scim.Groups, body(t, `{"displayName":"G","members":`+members(ids[0])+`}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g.Version != 2 || !sameChanges(cs.touches, []directory.MemberChange{{Added: ids[:1]}}) {
+		t.Errorf("create with a member: version %d, changes of %v members; want 2 and the member added", g.Version, sizes(cs.touches))
+	}
+
+	cs.touches = nil
+	r, err := svc.Patch(ctx, scim.Groups, g.ID, ops(t, `{"Operations":[
+		{"op":"replace","path":"displayName","value":"H"},
+		{"op":"add","path":"members","value":`+members(ids[1:]...)+`},
+		{"op":"remove","path":"members","value":`+members(ids[0])+`}]}`), "", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []directory.MemberChange{
+		{Added: ids[1 : 1+directory.MaxChangeMembers]},
+		{Added: ids[1+directory.MaxChangeMembers:], Removed: ids[:1]},
+	}
+	if !sameChanges(cs.touches, want) {
+		t.Errorf("rename, add %d and remove 1: changes of %v members, want %v", len(ids)-1, sizes(cs.touches), sizes(want))
+	}
+	// Version 3 is the rename; 4 and 5 the member changes.
+	if r.Version != 5 || cs.calls["Update"] != 1 {
+		t.Errorf("version %d after %d updates, want 5 after 1", r.Version, cs.calls["Update"])
+	}
+
+	cs.touches = nil
+	if _, err := svc.Patch(ctx, scim.Groups, g.ID, ops(t, `{"Operations":[{"op":"replace","path":"displayName","value":"I"}]}`), "", false); err != nil {
+		t.Fatal(err)
+	}
+	if len(cs.touches) != 0 {
+		t.Errorf("a rename recorded member changes %v", cs.touches)
+	}
+}
+
+// sameChanges compares member changes, an empty list being none.
+func sameChanges(a, b []directory.MemberChange) bool {
+	return reflect.DeepEqual(sizes(a), sizes(b)) && slices.EqualFunc(a, b, func(x, y directory.MemberChange) bool {
+		return slices.Equal(x.Added, y.Added) && slices.Equal(x.Removed, y.Removed)
+	})
+}
+
+// sizes returns how many members each change added and removed.
+func sizes(changes []directory.MemberChange) [][2]int {
+	var out [][2]int
+	for _, c := range changes {
+		out = append(out, [2]int{len(c.Added), len(c.Removed)})
+	}
+	return out
 }

@@ -20,8 +20,8 @@ const (
 // (folded where the attribute is case-insensitive) before the store sees it.
 type Key string
 
-// The indexed keys. userName, externalId and displayName are unique within
-// their kind; email is not.
+// The indexed keys. UniqueKeys says which are unique within a kind; email
+// never is.
 const (
 	KeyUserName    Key = "userName"
 	KeyExternalID  Key = "externalId"
@@ -104,8 +104,10 @@ type Store interface {
 	Update(ctx context.Context, rec *Record, prev int64) error
 	// Touch bumps a record's version and sets its lastModified without a
 	// version condition, and returns the new version. Member changes use
-	// it, so concurrent member PATCHes of one group never conflict.
-	Touch(ctx context.Context, kind Kind, id string, at time.Time) (int64, error)
+	// it, so concurrent member PATCHes of one group never conflict. The
+	// new version records change, the members it added and removed: the
+	// change events of docs/events.md are derived from it.
+	Touch(ctx context.Context, kind Kind, id string, at time.Time, change MemberChange) (int64, error)
 	// Delete removes a record, its unique keys and all its memberships.
 	Delete(ctx context.Context, kind Kind, id string) error
 	// List returns one page of a kind's records in a stable order (oldest
@@ -122,6 +124,18 @@ type Store interface {
 	// MissingUsers returns those of ids that are not stored users.
 	MissingUsers(ctx context.Context, ids []string) ([]string, error)
 }
+
+// MemberChange is what one version of a group changed in its members: the
+// ids of the users it added and of those it removed.
+type MemberChange struct {
+	Added, Removed []string
+}
+
+// MaxChangeMembers bounds the member ids one version of a group records:
+// the service splits a larger change into several versions, so that the
+// group's item stays small and each change event far below EventBridge's
+// 256 KiB (docs/events.md).
+const MaxChangeMembers = 1000
 
 // Errors stores wrap to say what went wrong.
 var (

@@ -40,8 +40,33 @@ func (s *Service) Create(ctx context.Context, rt *scim.ResourceType, body map[st
 		if err := s.store.AddMembers(ctx, rec.ID, members); err != nil {
 			return nil, wrap("add members to", rt, rec.ID, err)
 		}
+		v, err := s.recordMembers(ctx, rec.Kind, rec.ID, rec.LastModified, MemberChange{Added: members})
+		if err != nil {
+			return nil, wrap("touch", rt, rec.ID, scimError(rt, rec.ID, nil, err))
+		}
+		rec.Version = v
 	}
 	return resource(rt, rec, members)
+}
+
+// recordMembers bumps the version of group id for each part of at most
+// MaxChangeMembers ids of change, which that version records, after the
+// memberships were written: a change event is published only for a change
+// that committed. It returns the last version.
+func (s *Service) recordMembers(ctx context.Context, kind Kind, id string, at time.Time, change MemberChange) (int64, error) {
+	var v int64
+	for len(change.Added)+len(change.Removed) > 0 {
+		var part MemberChange
+		n := min(len(change.Added), MaxChangeMembers)
+		part.Added, change.Added = change.Added[:n], change.Added[n:]
+		n = min(len(change.Removed), MaxChangeMembers-n)
+		part.Removed, change.Removed = change.Removed[:n], change.Removed[n:]
+		var err error
+		if v, err = s.store.Touch(ctx, kind, id, at, part); err != nil {
+			return 0, err
+		}
+	}
+	return v, nil
 }
 
 // decodeBody normalises a POST or PUT body and takes a group's members out
@@ -172,13 +197,15 @@ func (s *Service) update(ctx context.Context, rt *scim.ResourceType, id, ifMatch
 				return nil, wrap("update", rt, id, scimError(rt, id, attrs, err))
 			}
 		}
-		membersChanged, err := s.applyMembers(ctx, id, members)
+		change, err := s.applyMembers(ctx, id, members)
 		if err != nil {
 			return nil, wrap("change members of", rt, id, err)
 		}
 		switch {
-		case membersChanged && !docChanged:
-			v, err := s.store.Touch(ctx, kind, id, next.LastModified)
+		case len(change.Added)+len(change.Removed) > 0:
+			// Also after a document change: the member change gets a
+			// version of its own, which records it.
+			v, err := s.recordMembers(ctx, kind, id, next.LastModified, change)
 			if err != nil {
 				return nil, wrap("touch", rt, id, scimError(rt, id, nil, err))
 			}
@@ -199,27 +226,30 @@ func (s *Service) update(ctx context.Context, rt *scim.ResourceType, id, ifMatch
 
 // applyMembers writes a group's member changes as membership items, never
 // rewriting the member list: only a full replace reads the current members.
-func (s *Service) applyMembers(ctx context.Context, groupID string, m patch.Members) (bool, error) {
+// It returns the ids it added and removed. Without that read, an id added
+// may have been a member already and one removed may have been none:
+// membership is a set, and the change says what it is now.
+func (s *Service) applyMembers(ctx context.Context, groupID string, m patch.Members) (MemberChange, error) {
 	// An id no store can hold is no member: removing it is a no-op.
 	add, remove := m.Add, slices.DeleteFunc(slices.Clone(m.Remove), func(id string) bool { return !storable(id) })
 	if m.Replace {
 		cur, err := s.store.Members(ctx, groupID)
 		if err != nil {
-			return false, err
+			return MemberChange{}, err
 		}
 		add, remove = difference(m.Add, cur), difference(cur, m.Add)
 	}
 	if len(add) > 0 {
 		if err := s.store.AddMembers(ctx, groupID, add); err != nil {
-			return false, err
+			return MemberChange{}, err
 		}
 	}
 	if len(remove) > 0 {
 		if err := s.store.RemoveMembers(ctx, groupID, remove); err != nil {
-			return false, err
+			return MemberChange{}, err
 		}
 	}
-	return len(add)+len(remove) > 0, nil
+	return MemberChange{Added: add, Removed: remove}, nil
 }
 
 // difference returns the elements of a not in b.

@@ -162,7 +162,9 @@ func patchMembers(k int, add bool) func(t *testing.T, s *dynamo.Store) {
 	return func(t *testing.T, s *dynamo.Store) {
 		mustGet(t, s, directory.KindGroup, "g1")
 		ids := userIDs(k)
+		change := directory.MemberChange{Removed: ids}
 		if add {
+			change = directory.MemberChange{Added: ids}
 			missing, err := s.MissingUsers(t.Context(), ids)
 			if err != nil || len(missing) != 0 {
 				t.Fatalf("MissingUsers: got %q, error %v; want none", missing, err)
@@ -171,7 +173,7 @@ func patchMembers(k int, add bool) func(t *testing.T, s *dynamo.Store) {
 		} else {
 			mustDo(t, "RemoveMembers", s.RemoveMembers(t.Context(), "g1", ids))
 		}
-		if _, err := s.Touch(t.Context(), directory.KindGroup, "g1", time.Now()); err != nil {
+		if _, err := s.Touch(t.Context(), directory.KindGroup, "g1", time.Now(), change); err != nil {
 			t.Fatalf("Touch: %v", err)
 		}
 	}

@@ -25,7 +25,7 @@ func (s *Store) Create(ctx context.Context, rec *directory.Record) (err error) {
 		}},
 		onFail: func(item) error { return fmt.Errorf("id is taken: %w", directory.ErrConflict) },
 	}}
-	for _, k := range uniqueKeys[rec.Kind] {
+	for _, k := range directory.UniqueKeys(rec.Kind) {
 		if v := rec.Keys.Get(k); v != "" {
 			writes = append(writes, s.claim(rec.Kind, rec.ID, k, v))
 		}

@@ -74,7 +74,7 @@ func (s *Store) Delete(ctx context.Context, kind directory.Kind, id string) (err
 	held := map[directory.Key]bool{}
 	for {
 		releases = releases[:0]
-		for _, k := range uniqueKeys[kind] {
+		for _, k := range directory.UniqueKeys(kind) {
 			if v := getS(marked.Attributes, string(k)); v != "" && !held[k] {
 				releases = append(releases, s.release(kind, id, k, v))
 			}

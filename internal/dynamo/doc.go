@@ -7,7 +7,9 @@
 //	GROUP#<id>     #RECORD        modified, its Keys (userName, externalId,
 //	                              displayName, email; only when set), LPK =
 //	                              kind and LSK = created#id for the list
-//	                              index, deleting while a delete runs
+//	                              index, deleting while a delete runs;
+//	                              a group's added and removed member ids
+//	                              after a Touch (until its next write)
 //	USER#<uid>     MEMBER#<gid>   a membership, in the user's partition;
 //	                              GPK = GROUP#<gid>, GSK = <uid> for the
 //	                              members index
@@ -28,4 +30,8 @@
 // of any size is one item written, never a list rewritten; a record, its
 // uniqueness items and its kind's counter change in one transaction. No
 // request path scans the table; only the reconciler does (scan.go).
+//
+// The table's stream (new and old images) turns into change events
+// (StreamChange, docs/events.md): only record items yield them, each
+// resource's from its own item, so they keep its order.
 package dynamo

@@ -179,7 +179,7 @@ func TestInterruptedDeleteHidesTheRecordAndCanBeFinished(t *testing.T) {
 	if err := s.Update(ctx, &next, 1); !errors.Is(err, directory.ErrNotFound) {
 		t.Errorf("Update of a half-deleted user: got %v, want %q", err, directory.ErrNotFound)
 	}
-	if _, err := s.Touch(ctx, directory.KindUser, "u1", time.Now()); !errors.Is(err, directory.ErrNotFound) {
+	if _, err := s.Touch(ctx, directory.KindUser, "u1", time.Now(), directory.MemberChange{}); !errors.Is(err, directory.ErrNotFound) {
 		t.Errorf("Touch of a half-deleted user: got %v, want %q", err, directory.ErrNotFound)
 	}
 	if missing, err := s.MissingUsers(ctx, []string{"u1"}); err != nil || len(missing) != 1 {

@@ -32,14 +32,12 @@ const (
 	attrDeleting = "deleting"
 	attrID       = "id"
 	attrCount    = "n"
+	// attrAdded and attrRemoved hold, on a group's record, the member ids
+	// its version added and removed (a string set, absent when none): the
+	// stream record of a member change carries them (stream.go).
+	attrAdded   = "added"
+	attrRemoved = "removed"
 )
-
-// uniqueKeys are the keys that are unique within each kind, in the order
-// their uniqueness items are written.
-var uniqueKeys = map[directory.Kind][]directory.Key{
-	directory.KindUser:  {directory.KeyUserName, directory.KeyExternalID},
-	directory.KindGroup: {directory.KeyDisplayName, directory.KeyExternalID},
-}
 
 // indexedKeys are the record attributes that hold each Key.
 var indexedKeys = []directory.Key{
@@ -120,6 +118,12 @@ func decodeRecord(kind directory.Kind, it item) (*directory.Record, error) {
 	if _, ok := it[attrDeleting]; ok {
 		return nil, directory.ErrNotFound
 	}
+	return decodeFields(kind, it)
+}
+
+// decodeFields returns the record stored in it, whether a delete has begun
+// or not.
+func decodeFields(kind directory.Kind, it item) (*directory.Record, error) {
 	pk := getS(it, attrPK)
 	_, id, _ := strings.Cut(pk, "#")
 	rec := &directory.Record{

@@ -12,7 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/scim-bridge/scim-bridge/internal/directory"
-	"github.com/scim-bridge/scim-bridge/internal/httpapi"
+	"github.com/scim-bridge/scim-bridge/internal/journal"
 )
 
 // The failure log and the reconciler's state are items of their own, never
@@ -49,7 +49,7 @@ func failurePK(t time.Time) string { return pkFailurePrefix + t.UTC().Format(tim
 
 // RecordFailure writes f as one item with a time to live of f.Expires, in
 // one PutItem.
-func (s *Store) RecordFailure(ctx context.Context, f httpapi.Failure) (err error) {
+func (s *Store) RecordFailure(ctx context.Context, f journal.Failure) (err error) {
 	defer wrap(&err, "record failure")
 	it := key(failurePK(f.Time), f.Time.UTC().Format(sortableTime)+"#"+rand.Text()[:8])
 	it[attrMethod] = str(f.Method)
@@ -77,7 +77,7 @@ const maxFailureWindow = 366 * 24 * time.Hour
 // Failures returns the failures with since < Time <= until, oldest first, at
 // most limit: one Query per UTC day of the window, which starts at most a
 // year before until.
-func (s *Store) Failures(ctx context.Context, since, until time.Time, limit int) (out []httpapi.Failure, err error) {
+func (s *Store) Failures(ctx context.Context, since, until time.Time, limit int) (out []journal.Failure, err error) {
 	defer wrap(&err, "read failures")
 	since = maxTime(since, until.Add(-maxFailureWindow))
 	// '$' sorts right after '#', so the bounds leave out since itself and
@@ -120,19 +120,19 @@ func maxTime(a, b time.Time) time.Time {
 	return b
 }
 
-func decodeFailure(it item) (httpapi.Failure, error) {
+func decodeFailure(it item) (journal.Failure, error) {
 	sk := getS(it, attrSK)
 	at, err := time.Parse(sortableTime, sk[:min(len(sk), len(sortableTime))])
 	if err != nil {
-		return httpapi.Failure{}, fmt.Errorf("decode failure %q: %w", sk, err)
+		return journal.Failure{}, fmt.Errorf("decode failure %q: %w", sk, err)
 	}
 	status, err := getN(it, attrStatus)
 	if err != nil {
-		return httpapi.Failure{}, fmt.Errorf("decode failure %q: %w", sk, err)
+		return journal.Failure{}, fmt.Errorf("decode failure %q: %w", sk, err)
 	}
 	expires, _ := getN(it, TTLAttribute)
 	tok, _ := it[attrHadToken].(*types.AttributeValueMemberBOOL)
-	return httpapi.Failure{
+	return journal.Failure{
 		Time:            at,
 		Expires:         time.Unix(expires, 0).UTC(),
 		Method:          getS(it, attrMethod),
@@ -148,7 +148,7 @@ func decodeFailure(it item) (httpapi.Failure, error) {
 
 // MarkSeen keeps at as the time of what unless a later one is kept, in one
 // conditional UpdateItem.
-func (s *Store) MarkSeen(ctx context.Context, what httpapi.Seen, at time.Time) (err error) {
+func (s *Store) MarkSeen(ctx context.Context, what journal.Seen, at time.Time) (err error) {
 	defer wrap(&err, "mark %s seen", what)
 	t := at.UTC().Format(sortableTime)
 	_, err = s.client.UpdateItem(ctx, &dynamodb.UpdateItemInput{
@@ -166,7 +166,7 @@ func (s *Store) MarkSeen(ctx context.Context, what httpapi.Seen, at time.Time) (
 }
 
 // LastSeen returns the time kept for what, zero if none.
-func (s *Store) LastSeen(ctx context.Context, what httpapi.Seen) (at time.Time, err error) {
+func (s *Store) LastSeen(ctx context.Context, what journal.Seen) (at time.Time, err error) {
 	defer wrap(&err, "read when %s was seen", what)
 	out, err := s.client.GetItem(ctx, &dynamodb.GetItemInput{
 		TableName: s.table, Key: key(pkSeenPrefix+string(what), skSeen), ConsistentRead: aws.Bool(true),

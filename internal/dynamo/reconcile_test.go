@@ -42,11 +42,11 @@ func (b breaker) PutRecord(t *testing.T, rec *directory.Record) {
 	}
 }
 
-func uniquePK(u reconcile.Unique) string {
+func uniquePK(u directory.Unique) string {
 	return "UNIQUE#" + string(u.Kind) + "#" + string(u.Key) + "#" + u.Value
 }
 
-func (b breaker) PutUnique(t *testing.T, u reconcile.Unique, id string) {
+func (b breaker) PutUnique(t *testing.T, u directory.Unique, id string) {
 	_, err := b.client.PutItem(t.Context(), &dynamodb.PutItemInput{TableName: b.table, Item: map[string]types.AttributeValue{
 		"PK": s(uniquePK(u)), "SK": s("#UNIQUE"), "id": s(id),
 	}})
@@ -55,7 +55,7 @@ func (b breaker) PutUnique(t *testing.T, u reconcile.Unique, id string) {
 	}
 }
 
-func (b breaker) DeleteUnique(t *testing.T, u reconcile.Unique) {
+func (b breaker) DeleteUnique(t *testing.T, u directory.Unique) {
 	_, err := b.client.DeleteItem(t.Context(), &dynamodb.DeleteItemInput{TableName: b.table, Key: map[string]types.AttributeValue{
 		"PK": s(uniquePK(u)), "SK": s("#UNIQUE"),
 	}})

@@ -10,12 +10,11 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/scim-bridge/scim-bridge/internal/directory"
-	"github.com/scim-bridge/scim-bridge/internal/reconcile"
 )
 
 // ReleaseUnique deletes the uniqueness item u if it names owner, in one
 // conditional DeleteItem; otherwise it fails with directory.ErrVersion.
-func (s *Store) ReleaseUnique(ctx context.Context, u reconcile.Unique, owner string) (err error) {
+func (s *Store) ReleaseUnique(ctx context.Context, u directory.Unique, owner string) (err error) {
 	defer wrap(&err, "release %s %s", u.Kind, u.Key)
 	_, err = s.client.DeleteItem(ctx, &dynamodb.DeleteItemInput{
 		TableName:                 s.table,
@@ -35,7 +34,7 @@ func (s *Store) ReleaseUnique(ctx context.Context, u reconcile.Unique, owner str
 // deleted and holds u's value (else directory.ErrVersion, or
 // directory.ErrNotFound if it is gone). An item naming another record is a
 // *directory.ConflictError.
-func (s *Store) ClaimUnique(ctx context.Context, u reconcile.Unique, id string, version int64) (err error) {
+func (s *Store) ClaimUnique(ctx context.Context, u directory.Unique, id string, version int64) (err error) {
 	defer wrap(&err, "claim %s %s for %q", u.Kind, u.Key, id)
 	check := txWrite{
 		TransactWriteItem: types.TransactWriteItem{ConditionCheck: &types.ConditionCheck{

@@ -11,7 +11,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
 	"github.com/scim-bridge/scim-bridge/internal/directory"
-	"github.com/scim-bridge/scim-bridge/internal/reconcile"
 )
 
 // scanSegments is how many parallel Scan segments the reconciler reads.
@@ -27,9 +26,9 @@ func (s *Store) Segments() int { return scanSegments }
 // strongly consistent Scan, from cursor on, and returns them as the
 // reconciler sees them with the cursor to continue from ("" at the
 // segment's end). Items that are not records, uniqueness items or
-// memberships are reconcile.ItemOther. Scan is for the reconciler only: no
+// memberships are directory.ItemOther. Scan is for the reconciler only: no
 // request path scans the table.
-func (s *Store) Scan(ctx context.Context, segment int, cursor string, limit int) (items []reconcile.Item, next string, err error) {
+func (s *Store) Scan(ctx context.Context, segment int, cursor string, limit int) (items []directory.Item, next string, err error) {
 	defer wrap(&err, "scan segment %d", segment)
 	in := &dynamodb.ScanInput{
 		TableName:      s.table,
@@ -49,7 +48,7 @@ func (s *Store) Scan(ctx context.Context, segment int, cursor string, limit int)
 	if err != nil {
 		return nil, "", err
 	}
-	items = make([]reconcile.Item, 0, len(out.Items))
+	items = make([]directory.Item, 0, len(out.Items))
 	for _, it := range out.Items {
 		item, err := scanned(it)
 		if err != nil {
@@ -65,7 +64,7 @@ func (s *Store) Scan(ctx context.Context, segment int, cursor string, limit int)
 }
 
 // scanned returns what the reconciler sees of a table item.
-func scanned(it item) (reconcile.Item, error) {
+func scanned(it item) (directory.Item, error) {
 	pk, sk := getS(it, attrPK), getS(it, attrSK)
 	switch {
 	case sk == skRecord && (strings.HasPrefix(pk, pkUserPrefix) || strings.HasPrefix(pk, pkGroupPrefix)):
@@ -78,22 +77,22 @@ func scanned(it item) (reconcile.Item, error) {
 		// UNIQUE#<kind>#<key>#<value>: the value may hold '#'.
 		parts := strings.SplitN(pk, "#", 4)
 		if len(parts) != 4 {
-			return reconcile.Item{}, fmt.Errorf("malformed uniqueness item %q", pk)
+			return directory.Item{}, fmt.Errorf("malformed uniqueness item %q", pk)
 		}
-		u := reconcile.Unique{Kind: directory.Kind(parts[1]), Key: directory.Key(parts[2]), Value: parts[3]}
-		return reconcile.Item{Type: reconcile.ItemUnique, Unique: u, Owner: getS(it, attrID)}, nil
+		u := directory.Unique{Kind: directory.Kind(parts[1]), Key: directory.Key(parts[2]), Value: parts[3]}
+		return directory.Item{Type: directory.ItemUnique, Unique: u, Owner: getS(it, attrID)}, nil
 	case strings.HasPrefix(sk, skMemberPrefix) && strings.HasPrefix(pk, pkUserPrefix):
-		return reconcile.Item{
-			Type:    reconcile.ItemMember,
+		return directory.Item{
+			Type:    directory.ItemMember,
 			GroupID: strings.TrimPrefix(sk, skMemberPrefix),
 			UserID:  strings.TrimPrefix(pk, pkUserPrefix),
 		}, nil
 	}
-	return reconcile.Item{Type: reconcile.ItemOther}, nil
+	return directory.Item{Type: directory.ItemOther}, nil
 }
 
 // recordOf decodes a record item, also one being deleted.
-func recordOf(kind directory.Kind, it item) (reconcile.Item, error) {
+func recordOf(kind directory.Kind, it item) (directory.Item, error) {
 	_, deleting := it[attrDeleting]
 	if deleting {
 		it = maps.Clone(it)
@@ -101,17 +100,17 @@ func recordOf(kind directory.Kind, it item) (reconcile.Item, error) {
 	}
 	rec, err := decodeRecord(kind, it)
 	if err != nil {
-		return reconcile.Item{}, err
+		return directory.Item{}, err
 	}
-	return reconcile.Item{Type: reconcile.ItemRecord, Record: rec, Deleting: deleting}, nil
+	return directory.Item{Type: directory.ItemRecord, Record: rec, Deleting: deleting}, nil
 }
 
 // Records reads the records of refs, also those being deleted, with
 // strongly consistent BatchGetItem requests of 100.
-func (s *Store) Records(ctx context.Context, refs []reconcile.Ref) (out map[reconcile.Ref]reconcile.Item, err error) {
+func (s *Store) Records(ctx context.Context, refs []directory.Ref) (out map[directory.Ref]directory.Item, err error) {
 	defer wrap(&err, "read %d records", len(refs))
 	keys := make([]item, len(refs))
-	byPK := make(map[string]reconcile.Ref, len(refs))
+	byPK := make(map[string]directory.Ref, len(refs))
 	for i, ref := range refs {
 		keys[i] = recordKey(ref.Kind, ref.ID)
 		byPK[recordPK(ref.Kind, ref.ID)] = ref
@@ -120,7 +119,7 @@ func (s *Store) Records(ctx context.Context, refs []reconcile.Ref) (out map[reco
 	if err != nil {
 		return nil, err
 	}
-	out = make(map[reconcile.Ref]reconcile.Item, len(items))
+	out = make(map[directory.Ref]directory.Item, len(items))
 	for _, it := range items {
 		ref := byPK[getS(it, attrPK)]
 		if out[ref], err = recordOf(ref.Kind, it); err != nil {
@@ -132,10 +131,10 @@ func (s *Store) Records(ctx context.Context, refs []reconcile.Ref) (out map[reco
 
 // Owners reads the uniqueness items of keys with strongly consistent
 // BatchGetItem requests of 100.
-func (s *Store) Owners(ctx context.Context, keys []reconcile.Unique) (out map[reconcile.Unique]string, err error) {
+func (s *Store) Owners(ctx context.Context, keys []directory.Unique) (out map[directory.Unique]string, err error) {
 	defer wrap(&err, "read %d uniqueness items", len(keys))
 	ks := make([]item, len(keys))
-	byPK := make(map[string]reconcile.Unique, len(keys))
+	byPK := make(map[string]directory.Unique, len(keys))
 	for i, u := range keys {
 		ks[i] = uniqueKey(u.Kind, u.Key, u.Value)
 		byPK[getS(ks[i], attrPK)] = u
@@ -144,7 +143,7 @@ func (s *Store) Owners(ctx context.Context, keys []reconcile.Unique) (out map[re
 	if err != nil {
 		return nil, err
 	}
-	out = make(map[reconcile.Unique]string, len(items))
+	out = make(map[directory.Unique]string, len(items))
 	for _, it := range items {
 		out[byPK[getS(it, attrPK)]] = getS(it, attrID)
 	}

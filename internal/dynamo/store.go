@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/scim-bridge/scim-bridge/internal/directory"
+	"github.com/scim-bridge/scim-bridge/internal/journal"
 )
 
 // Store is a directory.Store on one DynamoDB table laid out as the package
@@ -33,6 +34,15 @@ type Store struct {
 	table   *string
 	cursors *cursors
 }
+
+// The DynamoDB store is a directory store and keeps the failure journal
+// (the reconciler's own interface, which this package may not import, is
+// checked where the stores are wired).
+var (
+	_ directory.Store = (*Store)(nil)
+	_ journal.Writer  = (*Store)(nil)
+	_ journal.Reader  = (*Store)(nil)
+)
 
 // New returns a Store on the table named table, which CreateTable (or the
 // SAM template) made. It does no I/O.
@@ -109,7 +119,7 @@ func (s *Store) Lookup(ctx context.Context, kind directory.Kind, k directory.Key
 	case value == "":
 	case k == directory.KeyEmail && kind == directory.KindUser:
 		ids, err = s.emailOwners(ctx, value)
-	case slices.Contains(uniqueKeys[kind], k):
+	case slices.Contains(directory.UniqueKeys(kind), k):
 		ids, err = s.uniqueOwner(ctx, kind, k, value)
 	}
 	if err != nil {
@@ -164,22 +174,43 @@ func (s *Store) emailOwners(ctx context.Context, email string) ([]string, error)
 }
 
 // Touch bumps a record's version and sets its lastModified to at, without a
-// version condition, in one UpdateItem, and returns the new version. A
-// missing record, or one being deleted, is directory.ErrNotFound.
-func (s *Store) Touch(ctx context.Context, kind directory.Kind, id string, at time.Time) (ver int64, err error) {
+// version condition, in one UpdateItem, and returns the new version. The
+// record keeps change's member ids (attrAdded, attrRemoved) until its next
+// write, so that the stream record of this version carries them (see
+// StreamChange). A missing record, or one being deleted, is
+// directory.ErrNotFound.
+func (s *Store) Touch(ctx context.Context, kind directory.Kind, id string, at time.Time, change directory.MemberChange) (ver int64, err error) {
 	defer wrap(&err, "touch %s %q", kind, id)
+	names := map[string]string{"#m": attrModified, "#v": attrVer, "#pk": attrPK, "#del": attrDeleting}
+	values := map[string]types.AttributeValue{":m": str(at.UTC().Format(time.RFC3339Nano)), ":one": num(1)}
+	set, remove := "SET #m = :m", ""
+	for _, m := range []struct {
+		name string
+		ids  []string
+	}{{attrAdded, change.Added}, {attrRemoved, change.Removed}} {
+		name, ids := m.name, m.ids
+		names["#"+name] = name
+		if len(ids) == 0 {
+			// A set cannot be empty, and the previous version's ids must
+			// not read as this one's.
+			remove += ", #" + name
+			continue
+		}
+		set += ", #" + name + " = :" + name
+		values[":"+name] = &types.AttributeValueMemberSS{Value: distinct(ids)}
+	}
+	update := set + " ADD #v :one"
+	if remove != "" {
+		update += " REMOVE " + remove[2:]
+	}
 	out, err := s.client.UpdateItem(ctx, &dynamodb.UpdateItemInput{
-		TableName:           s.table,
-		Key:                 recordKey(kind, id),
-		UpdateExpression:    aws.String("SET #m = :m ADD #v :one"),
-		ConditionExpression: aws.String("attribute_exists(#pk) AND attribute_not_exists(#del)"),
-		ExpressionAttributeNames: map[string]string{
-			"#m": attrModified, "#v": attrVer, "#pk": attrPK, "#del": attrDeleting,
-		},
-		ExpressionAttributeValues: map[string]types.AttributeValue{
-			":m": str(at.UTC().Format(time.RFC3339Nano)), ":one": num(1),
-		},
-		ReturnValues: types.ReturnValueUpdatedNew,
+		TableName:                 s.table,
+		Key:                       recordKey(kind, id),
+		UpdateExpression:          aws.String(update),
+		ConditionExpression:       aws.String("attribute_exists(#pk) AND attribute_not_exists(#del)"),
+		ExpressionAttributeNames:  names,
+		ExpressionAttributeValues: values,
+		ReturnValues:              types.ReturnValueUpdatedNew,
 	})
 	var ccf *types.ConditionalCheckFailedException
 	if errors.As(err, &ccf) {

@@ -37,9 +37,11 @@ const (
 const TTLAttribute = "expiresAt"
 
 // TableDefinition returns the CreateTable input for the bridge's table named
-// table: on-demand billing, the primary key (PK, SK) and three keys-only
-// global secondary indexes (list, members, email). It is the one definition
-// of the table; CreateTable, the tests and the SAM template follow it.
+// table: on-demand billing, the primary key (PK, SK), three keys-only
+// global secondary indexes (list, members, email) and a stream of new and
+// old images, which the change events are made from (StreamChange). It is
+// the one definition of the table; CreateTable, the tests and the SAM
+// template follow it.
 func TableDefinition(table string) *dynamodb.CreateTableInput {
 	keysOnly := &types.Projection{ProjectionType: types.ProjectionTypeKeysOnly}
 	str := func(name string) types.AttributeDefinition {
@@ -63,6 +65,10 @@ func TableDefinition(table string) *dynamodb.CreateTableInput {
 			{IndexName: aws.String(indexList), KeySchema: key(attrLPK, attrLSK), Projection: keysOnly},
 			{IndexName: aws.String(indexMembers), KeySchema: key(attrGPK, attrGSK), Projection: keysOnly},
 			{IndexName: aws.String(indexEmail), KeySchema: key(attrEmail, ""), Projection: keysOnly},
+		},
+		StreamSpecification: &types.StreamSpecification{
+			StreamEnabled:  aws.Bool(true),
+			StreamViewType: types.StreamViewTypeNewAndOldImages,
 		},
 	}
 }

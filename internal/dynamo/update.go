@@ -27,7 +27,7 @@ func (s *Store) Update(ctx context.Context, rec *directory.Record, prev int64) (
 	names := map[string]string{"#v": attrVer, "#del": attrDeleting}
 	values := map[string]types.AttributeValue{":prev": num(prev)}
 	cond := "#v = :prev AND attribute_not_exists(#del)"
-	for i, k := range uniqueKeys[rec.Kind] {
+	for i, k := range directory.UniqueKeys(rec.Kind) {
 		n, v := "#k"+strconv.Itoa(i), ":k"+strconv.Itoa(i)
 		names[n] = string(k)
 		if val := rec.Keys.Get(k); val != "" {
@@ -89,7 +89,7 @@ func (s *Store) moveKeys(ctx context.Context, rec *directory.Record, prev int64,
 			return directory.ErrVersion
 		},
 	}}
-	for _, k := range uniqueKeys[rec.Kind] {
+	for _, k := range directory.UniqueKeys(rec.Kind) {
 		was, now := getS(old, string(k)), rec.Keys.Get(k)
 		if was == now {
 			continue

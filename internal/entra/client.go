@@ -71,7 +71,7 @@ type Client struct {
 }
 
 // FlagParameter is the query parameter that, on the Tenant URL, switches
-// Entra to its RFC-compliant PATCH dialect (entra-behaviour.md §2).
+// Entra to its RFC-compliant PATCH dialect (docs/entra.md §3.1).
 const FlagParameter = "aadOptscim062020"
 
 // NewClient returns a client of the Tenant URL tenantURL (e.g.
@@ -150,7 +150,7 @@ func (c *Client) send(ctx context.Context, method, path string, params []param, 
 	req.Header.Set("Authorization", "Bearer "+c.token)
 	req.Header.Set("Accept", "application/scim+json")
 	req.Header.Set("client-request-id", newGUID())
-	// Entra sends no User-Agent (entra-behaviour.md §1.0); an empty value
+	// Entra sends no User-Agent (docs/entra.md §1.2); an empty value
 	// keeps net/http from adding its own.
 	req.Header.Set("User-Agent", "")
 

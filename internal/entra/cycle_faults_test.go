@@ -42,10 +42,7 @@ const maxRetries = 20
 // error with a retryable status, the directory must end exactly as the
 // model says, and the reconciler must then find nothing to repair.
 func TestProvisioningCycleUnderFaults(t *testing.T) {
-	if testing.Short() {
-		t.Skip("the provisioning cycle takes minutes")
-	}
-	size := cycleSizeOf(t, faultCycleUsers)
+	size := cycleSizeOf(t, faultCycleUsers, shortFaultCycleUsers)
 	for _, v := range []struct {
 		name  string
 		kinds []faults.Kind
@@ -118,7 +115,7 @@ func reconcileNothing(t *testing.T, table string) {
 }
 
 // faultyGateway returns a gateway in front of b's functions built as
-// awsapp.Handler builds them, but whose DynamoDB client fails as inj
+// awsapp.NewHandler builds them, but whose DynamoDB client fails as inj
 // decides and does not retry. Errors the functions log go to errs.
 func faultyGateway(t *testing.T, b *entratest.Backend, inj *faults.Injector, errs io.Writer) *entratest.Gateway {
 	t.Helper()
@@ -221,7 +218,7 @@ func (d *retryingDoer) check(where string, res *http.Response, raw []byte) {
 }
 
 // rematch looks the resource a POST created up by its userName or
-// displayName, as Entra's matching does (entra-behaviour.md §1.2, §1.7),
+// displayName, as Entra's matching does (docs/entra.md §2.2, §4.1),
 // and answers with it as a 201.
 func (d *retryingDoer) rematch(post *http.Request, body []byte) (*http.Response, error) {
 	var sent map[string]any

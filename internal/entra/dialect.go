@@ -5,8 +5,8 @@ import (
 	"strings"
 )
 
-// Dialect is one of the two PATCH formats Entra sends (entra-behaviour.md
-// §1.4, §2). Both reach the same endpoint, even from one tenant.
+// Dialect is one of the two PATCH formats Entra sends (docs/entra.md
+// §3.1). Both reach the same endpoint, even from one tenant.
 type Dialect int
 
 const (
@@ -123,7 +123,7 @@ func (d Dialect) memberValues(ids []string) []map[string]any {
 }
 
 // managerPath is the enterprise manager's path as current Entra traffic
-// writes it (entra-behaviour.md §1.4 "Manager", shape b).
+// writes it (docs/entra.md §3.7).
 const managerPath = EnterpriseSchema + ":manager"
 
 // Manager returns the operations that change a user's manager from the
@@ -153,7 +153,7 @@ func (d Dialect) Active(active bool) []Op {
 
 // UserChanges returns the operations that turn the user old into new, or
 // nil if nothing changed. Only attributes with a new value are sent: Entra
-// never provisions an attribute that became empty (entra-behaviour.md §1.4).
+// never provisions an attribute that became empty (docs/entra.md §2.4).
 // An attribute that had no value is added, one that had is replaced; by
 // default each gets its own op with its path, while with the flag the
 // replaced ones without a value filter share one path-less replace keyed by

@@ -1,8 +1,7 @@
 // Package entra plays Microsoft Entra ID's provisioning service against a
 // SCIM endpoint: the requests it sends, with its headers, in its order and
 // in either of its PATCH dialects (the default one and the one the
-// aadOptscim062020 flag selects), as /work/shared/docs/entra-behaviour.md
-// describes them.
+// aadOptscim062020 flag selects), as docs/entra.md describes them.
 //
 // Client sends one request per method (Test Connection's probes, the
 // match-before-create lookup, POST, PATCH, DELETE, the legacy reference

@@ -2,7 +2,7 @@ package entra
 
 // Group is a group as Entra sends it: Entra matches groups on displayName
 // and sends their object id as externalId. Members are added after the
-// group is created (entra-behaviour.md §1.7).
+// group is created (docs/entra.md §4.2).
 type Group struct {
 	DisplayName string
 	ExternalID  string

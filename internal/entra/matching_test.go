@@ -112,8 +112,8 @@ func TestMatchingSeveralUsersFailsAsEntraDoes(t *testing.T) {
 	}
 	s.reset()
 	_, err := entra.NewProvisioner(c, entra.MatchWorkEmail, 0).ProvisionUser(t.Context(), "k", entra.User{UserName: "twin3@contoso.com", WorkEmail: "SHARED@contoso.com"})
-	if !errors.Is(err, entra.DuplicateTargetEntries) {
-		t.Errorf("got %v, want DuplicateTargetEntries", err)
+	if !errors.Is(err, entra.ErrDuplicateTargetEntries) {
+		t.Errorf("got %v, want ErrDuplicateTargetEntries", err)
 	}
 	if got := s.reset(); got["POST"]+got["PATCH"] != 0 {
 		t.Errorf("requests %v after an ambiguous match; want only the lookup", got)
@@ -121,8 +121,9 @@ func TestMatchingSeveralUsersFailsAsEntraDoes(t *testing.T) {
 }
 
 // TestLegacyReferenceChecksAnswerListResponses sends the reference checks
-// of Entra's old client (OLD): filters on id and manager or members, which
-// must be answered with a ListResponse of the one resource or of none.
+// of Entra's old client (docs/entra.md §2.9): filters on id and manager or
+// members, which must be answered with a ListResponse of the one resource
+// or of none.
 func TestLegacyReferenceChecksAnswerListResponses(t *testing.T) {
 	b := entratest.Start(t)
 	var s sent

@@ -11,9 +11,9 @@ import (
 // provisioned (or has deleted).
 var ErrUnknown = errors.New("not provisioned")
 
-// DuplicateTargetEntries is the error of a match that found more than one
+// ErrDuplicateTargetEntries is the error of a match that found more than one
 // user or group, named after the code Entra's provisioning logs show.
-var DuplicateTargetEntries = errors.New("DuplicateTargetEntries: the match found more than one resource")
+var ErrDuplicateTargetEntries = errors.New("DuplicateTargetEntries: the match found more than one resource")
 
 // DefaultMemberBatch is how many members the Provisioner adds or removes
 // per PATCH unless told otherwise.
@@ -59,8 +59,8 @@ func NewProvisioner(c *Client, matchOn Matching, memberBatch int) *Provisioner {
 
 // TestConnection sends Test Connection's probes: a user filter on the
 // matching attribute for a random GUID and a group lookup for another,
-// and fails unless both answer 200 with no results (entra-behaviour.md
-// §1.1).
+// and fails unless both answer 200 with no results (docs/entra.md
+// §2.1).
 func (p *Provisioner) TestConnection(ctx context.Context) error {
 	users, err := p.client.FindUsers(ctx, p.matchOn, newGUID())
 	if err != nil {
@@ -119,10 +119,10 @@ func (p *Provisioner) groupAnchor(key string) (*groupAnchor, error) {
 }
 
 // ProvisionUser exports the user key as u, the way Entra exports a user it
-// has no anchor for (entra-behaviour.md §1.2): it looks the user up by the
+// has no anchor for (docs/entra.md §2.2): it looks the user up by the
 // matching attribute; with no hit it POSTs u, with one it PATCHes only the
 // attributes (and active) the hit differs in, with more it fails with
-// DuplicateTargetEntries. It returns the user's id. A key already provisioned
+// ErrDuplicateTargetEntries. It returns the user's id. A key already provisioned
 // is updated as UpdateUser does.
 func (p *Provisioner) ProvisionUser(ctx context.Context, key string, u User) (string, error) {
 	if a, err := p.userAnchor(key); err == nil {
@@ -157,7 +157,7 @@ func (p *Provisioner) ProvisionUser(ctx context.Context, key string, u User) (st
 		}
 		a.sent = merge(found, u)
 	default:
-		return "", fmt.Errorf("provision user %q: %s eq %q: %w", key, p.matchOn, value, DuplicateTargetEntries)
+		return "", fmt.Errorf("provision user %q: %s eq %q: %w", key, p.matchOn, value, ErrDuplicateTargetEntries)
 	}
 	p.mu.Lock()
 	p.users[key] = a
@@ -195,7 +195,7 @@ func merge(old, new User) User {
 
 // SetManager links the user key to the manager managerKey, or unlinks its
 // manager if managerKey is "", in a PATCH of its own as Entra links
-// references after the users exist (HOW, step 6). Nothing is sent if the
+// references after the users exist (docs/entra.md §2.5). Nothing is sent if the
 // manager is unchanged. A managerKey not provisioned is an ErrUnknown.
 func (p *Provisioner) SetManager(ctx context.Context, key, managerKey string) error {
 	a, err := p.userAnchor(key)

@@ -7,9 +7,9 @@ import (
 )
 
 // ProvisionGroup exports the group key as g with the users memberKeys
-// (entra-behaviour.md §1.7): it looks the group up by displayName, without
+// (docs/entra.md §4.1): it looks the group up by displayName, without
 // members; with no hit it POSTs g, with one it adopts it (correcting its
-// externalId), with more it fails with DuplicateTargetEntries. Then it
+// externalId), with more it fails with ErrDuplicateTargetEntries. Then it
 // adds the members in PATCHes of at most the batch size: Entra never reads
 // membership back, so it adds every member to a group it matched. A key
 // already provisioned is updated as UpdateGroup does.
@@ -50,7 +50,7 @@ func (p *Provisioner) ProvisionGroup(ctx context.Context, key string, g Group, m
 			}
 		}
 	default:
-		return "", fmt.Errorf("provision group %q: displayName eq %q: %w", key, g.DisplayName, DuplicateTargetEntries)
+		return "", fmt.Errorf("provision group %q: displayName eq %q: %w", key, g.DisplayName, ErrDuplicateTargetEntries)
 	}
 	p.mu.Lock()
 	p.groups[key] = a

@@ -7,8 +7,8 @@ import (
 	"strconv"
 )
 
-// Matching is a user attribute Entra can match existing users on (ATTR;
-// entra-behaviour.md §1.2).
+// Matching is a user attribute Entra can match existing users on
+// (docs/entra.md §2.2, §5.1).
 type Matching int
 
 const (
@@ -73,7 +73,7 @@ func (c *Client) ListGroups(ctx context.Context, startIndex, count int, members 
 	return c.list(ctx, "/Groups", ps...)
 }
 
-// CheckManager sends the legacy reference check (OLD):
+// CheckManager sends the legacy reference check (docs/entra.md §2.9):
 // GET /Users?filter=id eq "<user>" and manager eq "<manager>"&attributes=id,
 // and reports whether it found the user.
 func (c *Client) CheckManager(ctx context.Context, userID, managerID string) (bool, error) {

@@ -6,7 +6,7 @@ import (
 	"strings"
 )
 
-// testConnection sends Test Connection's requests (entra-behaviour.md §1.1).
+// testConnection sends Test Connection's requests (docs/entra.md §2.1).
 func (s *smoke) testConnection(ctx context.Context) {
 	l, err := s.c.FindUsers(ctx, MatchUserName, newGUID())
 	s.expectCount("test connection: user probe", l, err, 0, "")
@@ -163,8 +163,7 @@ func (s *smoke) renameUser(ctx context.Context) {
 
 // reprovision disables bob, then provisions him again as Entra does when
 // he comes back into scope: the match on externalId finds the disabled
-// user, and only active is sent (§1.5; entra-behaviour.md "What other SCIM
-// servers got wrong" 13).
+// user, and only active is sent (docs/entra.md §2.6, §2.8).
 func (s *smoke) reprovision(ctx context.Context) {
 	u := s.users["bob"]
 	off := u

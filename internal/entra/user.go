@@ -6,8 +6,8 @@ import (
 	"strings"
 )
 
-// Schema URNs Entra writes (RFC 7643 §8.7, §4.3; entra-behaviour.md §1.2,
-// §1.7).
+// Schema URNs Entra writes (RFC 7643 §8.7, §4.3; docs/entra.md §2.2,
+// §4.2).
 const (
 	UserSchema       = "urn:ietf:params:scim:schemas:core:2.0:User"
 	EnterpriseSchema = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
@@ -90,7 +90,7 @@ var userAttributes = []attribute{
 	{EnterpriseSchema + ":division", func(u *User) *string { return &u.Division }},
 }
 
-// Body returns the user as Entra POSTs it (entra-behaviour.md §1.2): both
+// Body returns the user as Entra POSTs it (docs/entra.md §2.2): both
 // schemas, every attribute with a value, the work email marked primary,
 // active, and Entra's client-side meta and empty roles.
 func (u User) Body() map[string]any {

@@ -14,7 +14,7 @@ func TestUserBodyIsEntrasCreateBody(t *testing.T) {
 		MobilePhone: "+1 555 0100", Locality: "Seattle",
 		Department: "Eng", EmployeeNumber: "42",
 	}
-	// The body of entra-behaviour.md §1.2, with a phone number and an
+	// The body of docs/entra.md §2.2, with a phone number and an
 	// address added.
 	want := `{"active":true,"addresses":[{"locality":"Seattle","type":"work"}],"displayName":"Alice A",` +
 		`"emails":[{"primary":true,"type":"work","value":"alice@contoso.com"}],"externalId":"alice",` +

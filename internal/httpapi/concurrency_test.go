@@ -11,6 +11,7 @@ import (
 	"github.com/scim-bridge/scim-bridge/internal/directory"
 	"github.com/scim-bridge/scim-bridge/internal/httpapi"
 	"github.com/scim-bridge/scim-bridge/internal/scim"
+	"github.com/scim-bridge/scim-bridge/internal/scim/codec"
 )
 
 // patchOp wraps PATCH operations in a PatchOp body (RFC 7644 §3.5.2).
@@ -181,7 +182,7 @@ func TestConcurrentPatchesOfOneUserLoseNothing(t *testing.T) {
 				t.Errorf("%s = %v after 16 concurrent PATCHes, want %q: an update was lost", c.path, got, c.want)
 			}
 		}
-		if got, want := attribute(user, "meta.version"), directory.ETag(1+int64(len(attributeChanges))); got != want {
+		if got, want := attribute(user, "meta.version"), codec.ETag(1+int64(len(attributeChanges))); got != want {
 			t.Errorf("meta.version = %v, want %s: one version per change", got, want)
 		}
 	})

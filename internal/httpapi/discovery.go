@@ -116,7 +116,7 @@ type resourceTypeDoc struct {
 	Endpoint         string            `json:"endpoint"`
 	Description      string            `json:"description"`
 	Schema           string            `json:"schema"`
-	SchemaExtensions []schemaExtension `json:"schemaExtensions,omitempty"`
+	SchemaExtensions []schemaExtension `json:"schemaExtensions"`
 	Meta             meta              `json:"meta"`
 }
 
@@ -133,7 +133,12 @@ func resourceTypeResource(l links, rt *scim.ResourceType) resourceTypeDoc {
 		Endpoint:    rt.Endpoint,
 		Description: rt.Description,
 		Schema:      rt.Schema.ID,
-		Meta:        meta{"ResourceType", l.at("/ResourceTypes/" + rt.ID)},
+		// An empty list rather than none: RFC 7643 §8.7.2 marks
+		// schemaExtensions required, §6 optional, and §2.5 makes the two
+		// the same, so clients that build models from the document find
+		// a list either way.
+		SchemaExtensions: []schemaExtension{},
+		Meta:             meta{"ResourceType", l.at("/ResourceTypes/" + rt.ID)},
 	}
 	// No extension is required: a user without enterprise data is valid.
 	for _, e := range rt.Extensions {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -103,8 +104,8 @@ func TestResourceTypes(t *testing.T) {
 	if group.body["endpoint"] != "/Groups" || group.body["schema"] != scim.GroupSchema {
 		t.Errorf("Group resource type = %v", group.body)
 	}
-	if _, ok := group.body["schemaExtensions"]; ok {
-		t.Errorf("Group has schemaExtensions %v", group.body["schemaExtensions"])
+	if got, ok := group.body["schemaExtensions"].([]any); !ok || len(got) != 0 {
+		t.Errorf("Group schemaExtensions = %v, want an empty list", group.body["schemaExtensions"])
 	}
 }
 
@@ -139,4 +140,58 @@ func lookup(m map[string]any, path string) any {
 		v = o[k]
 	}
 	return v
+}
+
+// TestSchemasListEveryAttributeEntraMaps checks that /Schemas names every
+// attribute Entra's default and documented mappings write, compared without
+// case as Entra's schema check does (docs/entra.md): a gallery application
+// whose /Schemas misses one fails that check.
+func TestSchemasListEveryAttributeEntraMaps(t *testing.T) {
+	e := newEnv(t)
+	byID := map[string][]any{}
+	for _, s := range e.mustDo(http.StatusOK, "GET", "/scim/v2/Schemas", "").body["Resources"].([]any) {
+		m := s.(map[string]any)
+		byID[strings.ToLower(m["id"].(string))] = m["attributes"].([]any)
+	}
+	const enterprise = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:"
+	mapped := map[string][]string{
+		scim.UserSchema: {
+			"userName", "externalId", "active", "displayName", "title", "preferredLanguage", "nickName", "userType",
+			"name.givenName", "name.familyName", "name.formatted", "emails.type", "emails.Value", "emails.primary",
+			"phoneNumbers.type", "phoneNumbers.value", "addresses.type", "addresses.Formatted", "addresses.streetAddress",
+			"addresses.locality", "addresses.region", "addresses.postalCode", "addresses.country",
+			"roles.value", "roles.display", "roles.type", "roles.primary",
+			enterprise + "employeeNumber", enterprise + "department", enterprise + "costCenter", enterprise + "organization",
+			enterprise + "division", enterprise + "manager", enterprise + "manager.value",
+		},
+		scim.GroupSchema: {"displayName", "externalId", "members", "members.value"},
+	}
+	for schema, paths := range mapped {
+		for _, p := range paths {
+			id := schema
+			if strings.HasPrefix(p, enterprise) {
+				id, p = strings.TrimSuffix(enterprise, ":"), strings.TrimPrefix(p, enterprise)
+			}
+			attrs := byID[strings.ToLower(id)]
+			for name := range strings.SplitSeq(p, ".") {
+				var found map[string]any
+				for _, a := range attrs {
+					if m := a.(map[string]any); strings.EqualFold(m["name"].(string), name) {
+						found = m
+					}
+				}
+				if found == nil {
+					t.Errorf("/Schemas/%s does not list %s", id, p)
+					break
+				}
+				attrs, _ = found["subAttributes"].([]any)
+			}
+		}
+	}
+}
+
+// TestDiscoveryGolden replays testdata/discovery: the documents exactly as
+// served, so that any change to them shows in review (-update rewrites).
+func TestDiscoveryGolden(t *testing.T) {
+	replay(t, filepath.Join("testdata", "discovery", "discovery.json"), newBoltStore)
 }

@@ -24,7 +24,7 @@ func (s failingStore) Lookup(context.Context, directory.Kind, directory.Key, str
 	return nil, s.err
 }
 func (s failingStore) Update(context.Context, *directory.Record, int64) error { return s.err }
-func (s failingStore) Touch(context.Context, directory.Kind, string, time.Time) (int64, error) {
+func (s failingStore) Touch(context.Context, directory.Kind, string, time.Time, directory.MemberChange) (int64, error) {
 	return 0, s.err
 }
 func (s failingStore) Delete(context.Context, directory.Kind, string) error { return s.err }

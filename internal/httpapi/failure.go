@@ -6,79 +6,14 @@ import (
 	"net/http"
 	"path"
 	"strings"
-	"sync/atomic"
 	"time"
 
+	"github.com/scim-bridge/scim-bridge/internal/journal"
 	"github.com/scim-bridge/scim-bridge/internal/scim"
 )
 
-// Defaults and bounds of the failure log.
-const (
-	// DefaultFailureRetention is how long failure records are kept when
-	// Config.FailureRetention is zero: two weeks of Entra's cycles, and
-	// more than the reconciler needs to digest them.
-	DefaultFailureRetention = 14 * 24 * time.Hour
-	// recordTimeout bounds a failure record or seen mark write, which runs
-	// before the response returns: a slow store costs a failing request at
-	// most this much, never its answer.
-	recordTimeout = 300 * time.Millisecond
-	// seenEvery is the least time between two seen marks of one kind from
-	// one process: the stall check counts in hours, so a mark a minute is
-	// plenty and costs one write per minute per Lambda instance.
-	seenEvery = time.Minute
-	// maxFailureDetail bounds the detail kept per failure.
-	maxFailureDetail = 300
-)
-
-// Failure is one request that ended as a failure Entra would log in its
-// provisioning logs: what the failure log keeps of it. It holds no request
-// body and no header but Entra's client-request-id.
-type Failure struct {
-	// Time is when the response was written.
-	Time time.Time
-	// Expires is when the record may be dropped.
-	Expires time.Time
-	Method  string
-	// Route is the route's path pattern relative to the base path, as in
-	// "/Users/{id}"; "" when no route matched (an unknown path).
-	Route string
-	// Status, ScimType and Detail are those of the SCIM error answered
-	// (RFC 7644 §3.12); Detail is cut to a few hundred bytes.
-	Status   int
-	ScimType string
-	Detail   string
-	// ResourceID is the {id} of the path, if the route has one.
-	ResourceID string
-	// ClientRequestID is Entra's client-request-id header, which its
-	// provisioning logs show, when it was a plausible id.
-	ClientRequestID string
-	// HadToken reports whether the request carried a bearer token. Entra
-	// always sends one, so a 401 with a token means Entra's Secret Token is
-	// wrong, while 401s without one are usually scanners of a public URL.
-	HadToken bool
-}
-
-// Seen names a kind of event whose latest time the failure log keeps.
-type Seen string
-
-// The events FailureLog.MarkSeen records.
-const (
-	// SeenRequest is an authenticated request: Entra is provisioning.
-	SeenRequest Seen = "request"
-	// SeenPreviousToken is a request authenticated with the secret's
-	// previous token: Entra has not been given the rotated one yet.
-	SeenPreviousToken Seen = "previous-token"
-)
-
-// FailureLog keeps failures and "last seen" marks for the reconciler. It is
-// declared here, where it is written; both directory stores implement it.
-type FailureLog interface {
-	// RecordFailure stores one failure until f.Expires.
-	RecordFailure(ctx context.Context, f Failure) error
-	// MarkSeen records that what happened at time at, keeping the latest
-	// time of each kind.
-	MarkSeen(ctx context.Context, what Seen, at time.Time) error
-}
+// maxFailureDetail bounds the detail kept per failure.
+const maxFailureDetail = 300
 
 // isFailure reports whether a response is one Entra counts as a failed
 // operation: any 5xx, 401, 403 and 409; a 400 to a write (a search is a
@@ -122,7 +57,7 @@ func (h *handler) recordFailures(next http.Handler) http.Handler {
 		}
 		now := time.Now().UTC()
 		_, hadToken := bearerToken(r.Header.Get("Authorization"))
-		f := Failure{
+		f := journal.Failure{
 			Time:            now,
 			Expires:         now.Add(h.retention),
 			Method:          r.Method,
@@ -137,7 +72,7 @@ func (h *handler) recordFailures(next http.Handler) http.Handler {
 		if strings.HasSuffix(route, "/{id}") {
 			f.ResourceID = path.Base(strings.TrimSuffix(r.URL.Path, "/"))
 		}
-		ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), recordTimeout)
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), journal.WriteTimeout)
 		defer cancel()
 		if err := h.failures.RecordFailure(ctx, f); err != nil {
 			h.log.LogAttrs(r.Context(), slog.LevelWarn, "cannot record failure",
@@ -161,32 +96,4 @@ func (h *handler) routeOf(r *http.Request) string {
 		pattern = p
 	}
 	return strings.TrimPrefix(pattern, h.base)
-}
-
-// SeenMarker returns a function that records what as seen now in log, at
-// most once a minute per returned function (so per process), bounded in
-// time, logging a failed write to logger (nil discards it). It suits hooks
-// outside the handler, such as the token source's use of a previous token.
-func SeenMarker(log FailureLog, what Seen, logger *slog.Logger) func(context.Context) {
-	if logger == nil {
-		logger = slog.New(slog.DiscardHandler)
-	}
-	var last atomic.Int64 // UnixNano of the last mark begun
-	return func(ctx context.Context) {
-		now := time.Now()
-		prev := last.Load()
-		if prev != 0 && now.UnixNano()-prev < int64(seenEvery) {
-			return
-		}
-		// Of concurrent requests, only the one that moves the time marks.
-		if !last.CompareAndSwap(prev, now.UnixNano()) {
-			return
-		}
-		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), recordTimeout)
-		defer cancel()
-		if err := log.MarkSeen(ctx, what, now.UTC()); err != nil {
-			logger.LogAttrs(ctx, slog.LevelWarn, "cannot mark as seen",
-				slog.String("seen", string(what)), slog.String("error", err.Error()))
-		}
-	}
 }

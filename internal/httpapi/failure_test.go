@@ -11,18 +11,19 @@ import (
 	"time"
 
 	"github.com/scim-bridge/scim-bridge/internal/httpapi"
+	"github.com/scim-bridge/scim-bridge/internal/journal"
 )
 
-// failureLog is an httpapi.FailureLog in memory; fail, if set, fails every
+// failureLog is a journal.Writer in memory; fail, if set, fails every
 // write after waiting for the write's context to end.
 type failureLog struct {
 	mu       sync.Mutex
-	failures []httpapi.Failure
-	seen     []httpapi.Seen
+	failures []journal.Failure
+	seen     []journal.Seen
 	fail     bool
 }
 
-func (l *failureLog) RecordFailure(ctx context.Context, f httpapi.Failure) error {
+func (l *failureLog) RecordFailure(ctx context.Context, f journal.Failure) error {
 	if l.fail {
 		<-ctx.Done()
 		return errors.New("injected failure")
@@ -33,7 +34,7 @@ func (l *failureLog) RecordFailure(ctx context.Context, f httpapi.Failure) error
 	return nil
 }
 
-func (l *failureLog) MarkSeen(ctx context.Context, what httpapi.Seen, at time.Time) error {
+func (l *failureLog) MarkSeen(ctx context.Context, what journal.Seen, at time.Time) error {
 	if l.fail {
 		<-ctx.Done()
 		return errors.New("injected failure")
@@ -44,7 +45,7 @@ func (l *failureLog) MarkSeen(ctx context.Context, what httpapi.Seen, at time.Ti
 	return nil
 }
 
-func (l *failureLog) take() []httpapi.Failure {
+func (l *failureLog) take() []journal.Failure {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	out := l.failures
@@ -67,42 +68,42 @@ func TestFailureLogRecordsWhatEntraCountsAsFailures(t *testing.T) {
 		headers      []string
 		// want is the failure recorded, nil for none; Time and Expires
 		// are checked apart, and Detail only for being set.
-		want *httpapi.Failure
+		want *journal.Failure
 	}{
 		{name: "success", method: "GET", path: "/scim/v2/Users/" + alice},
 		{name: "lookup without match", method: "GET", path: `/scim/v2/Users?filter=userName+eq+"nobody"`},
 		{
 			name: "409 on create", method: "POST", path: "/scim/v2/Users", body: `{"userName":"ALICE@contoso.com"}`,
 			headers: []string{"client-request-id", "c0ffee-42"},
-			want:    &httpapi.Failure{Method: "POST", Route: "/Users", Status: 409, ScimType: "uniqueness", ClientRequestID: "c0ffee-42", HadToken: true},
+			want:    &journal.Failure{Method: "POST", Route: "/Users", Status: 409, ScimType: "uniqueness", ClientRequestID: "c0ffee-42", HadToken: true},
 		},
 		{
 			name: "400 on a write", method: "POST", path: "/scim/v2/Users", body: `{"displayName":"no userName"}`,
-			want: &httpapi.Failure{Method: "POST", Route: "/Users", Status: 400, ScimType: "invalidValue", HadToken: true},
+			want: &journal.Failure{Method: "POST", Route: "/Users", Status: 400, ScimType: "invalidValue", HadToken: true},
 		},
 		{
 			name: "400 on a patch", method: "PATCH", path: "/scim/v2/Groups/" + group, body: `{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"explode"}]}`,
-			want: &httpapi.Failure{Method: "PATCH", Route: "/Groups/{id}", Status: 400, ScimType: "invalidSyntax", ResourceID: group, HadToken: true},
+			want: &journal.Failure{Method: "PATCH", Route: "/Groups/{id}", Status: 400, ScimType: "invalidSyntax", ResourceID: group, HadToken: true},
 		},
 		{name: "400 on a read", method: "GET", path: "/scim/v2/Users?filter=userName+zz+1"},
 		{name: "400 on a search, a read", method: "POST", path: "/scim/v2/Users/.search", body: `{"filter":"userName zz 1"}`},
 		{
 			name: "404 of a user by id", method: "GET", path: "/scim/v2/Users/" + missing,
-			want: &httpapi.Failure{Method: "GET", Route: "/Users/{id}", Status: 404, ResourceID: missing, HadToken: true},
+			want: &journal.Failure{Method: "GET", Route: "/Users/{id}", Status: 404, ResourceID: missing, HadToken: true},
 		},
 		{
 			name: "404 of a group by id with a trailing slash", method: "DELETE", path: "/scim/v2/Groups/" + missing + "/",
-			want: &httpapi.Failure{Method: "DELETE", Route: "/Groups/{id}", Status: 404, ResourceID: missing, HadToken: true},
+			want: &journal.Failure{Method: "DELETE", Route: "/Groups/{id}", Status: 404, ResourceID: missing, HadToken: true},
 		},
 		{name: "404 of an unknown path", method: "GET", path: "/scim/v2/Nothing"},
 		{name: "404 of an unknown schema", method: "GET", path: "/scim/v2/Schemas/urn:nothing"},
 		{
 			name: "401 without a token", method: "GET", path: "/scim/v2/Users", headers: []string{"Authorization", ""},
-			want: &httpapi.Failure{Method: "GET", Route: "/Users", Status: 401},
+			want: &journal.Failure{Method: "GET", Route: "/Users", Status: 401},
 		},
 		{
 			name: "401 with a wrong token", method: "GET", path: "/scim/v2/Users/" + alice, headers: []string{"Authorization", "Bearer wrong"},
-			want: &httpapi.Failure{Method: "GET", Route: "/Users/{id}", Status: 401, ResourceID: alice, HadToken: true},
+			want: &journal.Failure{Method: "GET", Route: "/Users/{id}", Status: 401, ResourceID: alice, HadToken: true},
 		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -122,7 +123,7 @@ func TestFailureLogRecordsWhatEntraCountsAsFailures(t *testing.T) {
 			if f.Time.Before(before) || f.Time.After(time.Now()) {
 				t.Errorf("Time %v is not the time of the request", f.Time)
 			}
-			if got, want := f.Expires.Sub(f.Time), httpapi.DefaultFailureRetention; got != want {
+			if got, want := f.Expires.Sub(f.Time), journal.DefaultRetention; got != want {
 				t.Errorf("kept for %v, want %v", got, want)
 			}
 			if f.Detail == "" {
@@ -164,7 +165,7 @@ func TestAuthenticatedTrafficIsMarkedOncePerMinute(t *testing.T) {
 	for range 3 {
 		e.do("GET", "/scim/v2/Users", "")
 	}
-	if want := []httpapi.Seen{httpapi.SeenRequest}; !reflect.DeepEqual(log.seen, want) {
+	if want := []journal.Seen{journal.SeenRequest}; !reflect.DeepEqual(log.seen, want) {
 		t.Errorf("got marks %v, want %v", log.seen, want)
 	}
 }

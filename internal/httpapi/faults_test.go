@@ -146,7 +146,7 @@ func (c *client) send(method, target, body string, want int) response {
 }
 
 // create matches a resource by name and creates it if there is none, as
-// Entra does (entra-behaviour.md §1.2, §1.7), and remembers its id.
+// Entra does (docs/entra.md §2.2, §4.1), and remembers its id.
 func (c *client) create(endpoint, attr, name, body string) {
 	c.t.Helper()
 	find := func() string {

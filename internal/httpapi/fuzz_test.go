@@ -30,6 +30,8 @@ func FuzzHandler(f *testing.F) {
 		{"DELETE", "Groups/nope", ""},
 		{"GET", "Schemas/urn:ietf:params:scim:schemas:core:2.0:User", ""},
 		{"GET", "Users/" + userID + "?attributes=name.givenName,urn:ietf:params:scim:schemas:extension:enterprise:2.0:User", ""},
+		{"GET", "Users?filter=name.familyName+eq+Employee+and+(emails.value+co+example.com+or+meta.created+gt+2015-10-10T14:38:21.8617979%2B07:00)", ""},
+		{"PATCH", "Users/" + userID, `{"Operations":[{"op":"Replace","path":"roles[primary eq \"True\"].value","value":"Reader"}]}`},
 	}
 	for _, s := range seeds {
 		f.Add(s.method, s.target, s.body)

@@ -43,7 +43,7 @@ type step struct {
 }
 
 // TestEntraFlows replays the flows of testdata/entra: what Microsoft Entra
-// ID sends, in both PATCH dialects (entra-behaviour.md §1, §2).
+// ID sends, in both PATCH dialects (docs/entra.md §2–§4).
 func TestEntraFlows(t *testing.T) {
 	files, err := filepath.Glob(filepath.Join("testdata", "entra", "*.json"))
 	if err != nil || len(files) == 0 {

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/scim-bridge/scim-bridge/internal/directory"
+	"github.com/scim-bridge/scim-bridge/internal/journal"
 	"github.com/scim-bridge/scim-bridge/internal/scim"
 )
 
@@ -32,10 +33,14 @@ type Config struct {
 	Logger *slog.Logger
 	// FailureLog, if not nil, receives a record of every failure Entra
 	// would log and a mark of authenticated traffic, for the reconciler.
-	FailureLog FailureLog
+	FailureLog journal.Writer
 	// FailureRetention is how long failure records are kept; zero selects
-	// DefaultFailureRetention.
+	// journal.DefaultRetention.
 	FailureRetention time.Duration
+	// RequestID, if not nil, returns the id the platform gave a request
+	// ("" for none), such as Lambda's request id; the handler logs and
+	// echoes it, else the caller's X-Request-Id, else an id of its own.
+	RequestID func(*http.Request) string
 }
 
 // Route is one method and path pattern the handler serves. Path is relative
@@ -51,9 +56,10 @@ type handler struct {
 	tokens    TokenSource
 	log       *slog.Logger
 	mux       *http.ServeMux
-	failures  FailureLog
+	failures  journal.Writer
 	retention time.Duration
 	seen      func(context.Context)
+	requestID func(*http.Request) string
 }
 
 // endpoint is a route with the function serving it. rt is the resource type
@@ -110,7 +116,10 @@ func Routes() []Route {
 // before it is routed. svc may be nil for a handler that serves only
 // discovery (the discovery function); its other routes then answer 500.
 func New(svc *directory.Service, cfg Config) http.Handler {
-	h := &handler{svc: svc, base: basePath(cfg.BasePath), tokens: cfg.Tokens, log: cfg.Logger, mux: http.NewServeMux()}
+	h := &handler{
+		svc: svc, base: basePath(cfg.BasePath), tokens: cfg.Tokens, log: cfg.Logger, mux: http.NewServeMux(),
+		requestID: cfg.RequestID,
+	}
 	if h.tokens == nil {
 		h.tokens = StaticTokens()
 	}
@@ -120,9 +129,9 @@ func New(svc *directory.Service, cfg Config) http.Handler {
 	if cfg.FailureLog != nil {
 		h.failures, h.retention = cfg.FailureLog, cfg.FailureRetention
 		if h.retention <= 0 {
-			h.retention = DefaultFailureRetention
+			h.retention = journal.DefaultRetention
 		}
-		h.seen = SeenMarker(cfg.FailureLog, SeenRequest, h.log)
+		h.seen = journal.Marker(cfg.FailureLog, journal.SeenRequest, h.log)
 	}
 	for _, e := range endpoints() {
 		h.mux.HandleFunc(e.Method+" "+h.base+e.Path, func(w http.ResponseWriter, r *http.Request) {

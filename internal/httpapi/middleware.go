@@ -9,8 +9,6 @@ import (
 	"runtime/debug"
 	"time"
 
-	"github.com/aws/aws-lambda-go/lambdacontext"
-
 	"github.com/scim-bridge/scim-bridge/internal/scim"
 )
 
@@ -39,7 +37,7 @@ func infoOf(ctx context.Context) *requestInfo {
 func (h *handler) logAccess(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
-		info := &requestInfo{id: requestID(r)}
+		info := &requestInfo{id: h.newRequestID(r)}
 		w.Header().Set("X-Request-Id", info.id)
 		rec := &recorder{ResponseWriter: w}
 		next.ServeHTTP(rec, r.WithContext(context.WithValue(r.Context(), infoKey{}, info)))
@@ -68,11 +66,13 @@ func (h *handler) logAccess(next http.Handler) http.Handler {
 	})
 }
 
-// requestID returns the Lambda request id when running in Lambda, else the
-// caller's X-Request-Id, else a new random id.
-func requestID(r *http.Request) string {
-	if lc, ok := lambdacontext.FromContext(r.Context()); ok && lc.AwsRequestID != "" {
-		return lc.AwsRequestID
+// newRequestID returns the id the platform gave r (Config.RequestID), else
+// the caller's X-Request-Id, else a new random id.
+func (h *handler) newRequestID(r *http.Request) string {
+	if h.requestID != nil {
+		if id := h.requestID(r); id != "" {
+			return id
+		}
 	}
 	if id := headerID(r, "X-Request-Id"); id != "" {
 		return id

@@ -8,8 +8,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/aws/aws-lambda-go/lambdacontext"
-
 	"github.com/scim-bridge/scim-bridge/internal/directory"
 	"github.com/scim-bridge/scim-bridge/internal/httpapi"
 )
@@ -66,8 +64,14 @@ func TestAccessLog(t *testing.T) {
 	}
 }
 
+// platformID is where TestRequestID's platform keeps a request's id.
+type platformID struct{}
+
 func TestRequestID(t *testing.T) {
-	e := newEnv(t)
+	e := newEnvWith(t, newService(t), httpapi.Config{RequestID: func(r *http.Request) string {
+		id, _ := r.Context().Value(platformID{}).(string)
+		return id
+	}})
 	tests := []struct {
 		name    string
 		ctx     context.Context
@@ -75,7 +79,7 @@ func TestRequestID(t *testing.T) {
 		want    string
 		wantNew bool
 	}{
-		{name: "Lambda request id first", ctx: lambdacontext.NewContext(context.Background(), &lambdacontext.LambdaContext{AwsRequestID: "lambda-1"}), header: "hdr-1", want: "lambda-1"},
+		{name: "platform's request id first", ctx: context.WithValue(context.Background(), platformID{}, "lambda-1"), header: "hdr-1", want: "lambda-1"},
 		{name: "X-Request-Id header", header: "hdr-2", want: "hdr-2"},
 		{name: "generated", wantNew: true},
 		{name: "unprintable header replaced", header: "bad id\x01", wantNew: true},

@@ -15,6 +15,7 @@ import (
 	"github.com/scim-bridge/scim-bridge/internal/directory"
 	"github.com/scim-bridge/scim-bridge/internal/httpapi"
 	"github.com/scim-bridge/scim-bridge/internal/scim"
+	"github.com/scim-bridge/scim-bridge/internal/scim/codec"
 )
 
 // perfFixture is a handler over a directory shaped like one Entra
@@ -43,7 +44,7 @@ const perfToken = "perf-token-0123456789abcdef"
 func perfUserName(i int) string { return fmt.Sprintf("user%d@contoso.com", i) }
 
 // perfUserBody returns the body of an Entra POST /Users for userName
-// (entra-behaviour.md §1.2).
+// (docs/entra.md §2.2).
 func perfUserBody(userName string, i int) string {
 	return fmt.Sprintf(`{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User","urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"],
 "externalId":"ext-%[2]d","userName":%[1]q,"active":true,"displayName":"User %[2]d",
@@ -101,7 +102,7 @@ func perfCreateUsers(b *testing.B, svc *directory.Service, n int) []string {
 	for w := range writers {
 		wg.Go(func() {
 			for i := w; i < n; i += writers {
-				body, err := scim.DecodeObject([]byte(perfUserBody(perfUserName(i), i)), "fixture")
+				body, err := codec.DecodeObject([]byte(perfUserBody(perfUserName(i), i)), "fixture")
 				if err == nil {
 					var res *directory.Resource
 					if res, err = svc.Create(context.Background(), scim.Users, body); err == nil {

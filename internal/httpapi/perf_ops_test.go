@@ -10,6 +10,7 @@ import (
 
 	"github.com/scim-bridge/scim-bridge/internal/directory"
 	"github.com/scim-bridge/scim-bridge/internal/scim"
+	"github.com/scim-bridge/scim-bridge/internal/scim/codec"
 )
 
 // perfOp is one kind of request Entra sends, as a benchmark serves it.
@@ -39,7 +40,7 @@ func spread(n int) []int {
 }
 
 // perfOps are the requests of an Entra provisioning cycle
-// (entra-behaviour.md §1), in the order the report lists them.
+// (docs/entra.md §2), in the order the report lists them.
 var perfOps = []perfOp{
 	{name: "lookup", ring: func(f *perfFixture) []*perfRequest {
 		var out []*perfRequest
@@ -69,7 +70,7 @@ var perfOps = []perfOp{
 	}},
 	{name: "patch-default", ring: func(f *perfFixture) []*perfRequest {
 		// Entra's default dialect: one op per attribute, Pascal-case ops
-		// (entra-behaviour.md §1.4). Two variants, so each PATCH changes
+		// (docs/entra.md §3.1). Two variants, so each PATCH changes
 		// the user.
 		return perfUserPatches(f, func(v int) string {
 			return perfPatch(
@@ -83,7 +84,7 @@ var perfOps = []perfOp{
 	}},
 	{name: "patch-aadopt", ring: func(f *perfFixture) []*perfRequest {
 		// ?aadOptscim062020: one path-less replace of dotted and URN
-		// keys, filtered paths apart (entra-behaviour.md §2).
+		// keys, filtered paths apart (docs/entra.md §3.1).
 		return perfUserPatches(f, func(v int) string {
 			return perfPatch(
 				fmt.Sprintf(`{"op":"replace","value":{"displayName":"User %d","name.givenName":"Adele","name.familyName":"Vance-%d",`+
@@ -119,7 +120,7 @@ var perfOps = []perfOp{
 		return []*perfRequest{newPerfRequest("GET", "/scim/v2/Groups?excludedAttributes=members&filter="+filter, "", http.StatusOK)}
 	}},
 	{name: "delete", next: func(b *testing.B, f *perfFixture, i int) *perfRequest {
-		body, err := scim.DecodeObject([]byte(perfUserBody(perfGoneName(i), 20_000_000+i)), "fixture")
+		body, err := codec.DecodeObject([]byte(perfUserBody(perfGoneName(i), 20_000_000+i)), "fixture")
 		if err != nil {
 			b.Fatal(err)
 		}

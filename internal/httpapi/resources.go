@@ -6,6 +6,7 @@ import (
 
 	"github.com/scim-bridge/scim-bridge/internal/directory"
 	"github.com/scim-bridge/scim-bridge/internal/scim"
+	"github.com/scim-bridge/scim-bridge/internal/scim/codec"
 	"github.com/scim-bridge/scim-bridge/internal/scim/patch"
 )
 
@@ -70,7 +71,7 @@ func (h *handler) replace(rt *scim.ResourceType, w http.ResponseWriter, r *http.
 
 // patch serves PATCH /Users/{id} and /Groups/{id} (RFC 7644 §3.5.2): 200
 // with a user, but 204 for a group, whose member list Entra never reads and
-// which may be large (entra-behaviour.md §1.7).
+// which may be large (docs/entra.md §4.7).
 func (h *handler) patch(rt *scim.ResourceType, w http.ResponseWriter, r *http.Request) error {
 	id, proj, err := target(rt, r)
 	if err != nil {
@@ -131,7 +132,7 @@ func (h *handler) writeResource(w http.ResponseWriter, r *http.Request, status i
 	l := newLinks(r, h.base)
 	w.Header().Set("ETag", res.ETag())
 	if status == http.StatusCreated {
-		w.Header().Set("Location", l.of(res.Type, res.ID))
+		w.Header().Set("Location", codec.Location(l.base, res.Type, res.ID))
 	}
 	return writeRendered(w, status, func(dst []byte) ([]byte, error) {
 		return l.appendResource(dst, res, proj)

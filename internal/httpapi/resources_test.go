@@ -260,7 +260,7 @@ func TestConditionalRequests(t *testing.T) {
 }
 
 // TestPatchAnswers checks that PATCH answers a user with 200 and the
-// resource, and a group with 204 and no body (entra-behaviour.md §1.7).
+// resource, and a group with 204 and no body (docs/entra.md §4.7).
 func TestPatchAnswers(t *testing.T) {
 	e := newEnv(t)
 	uid := e.createUser("a")

@@ -7,6 +7,7 @@ import (
 
 	"github.com/scim-bridge/scim-bridge/internal/directory"
 	"github.com/scim-bridge/scim-bridge/internal/scim"
+	"github.com/scim-bridge/scim-bridge/internal/scim/codec"
 	"github.com/scim-bridge/scim-bridge/internal/scim/filter"
 )
 
@@ -123,7 +124,7 @@ type projected struct {
 // listResponse).
 func (l links) appendList(dst []byte, total, start int, found []projected) ([]byte, error) {
 	dst = append(dst, `{"schemas":[`...)
-	dst = scim.AppendJSONString(dst, scim.ListResponseSchema)
+	dst = codec.AppendString(dst, scim.ListResponseSchema)
 	dst = append(dst, `],"totalResults":`...)
 	dst = strconv.AppendInt(dst, int64(total), 10)
 	dst = append(dst, `,"startIndex":`...)

@@ -81,9 +81,7 @@ func checkInvariants(t *testing.T, e *env) {
 				t.Errorf("%s %s %q: the filter finds %v", endpoint, attr, m[attr], found["totalResults"])
 			}
 			if endpoint == "Users" {
-				for _, g := range listValues(m["groups"]) {
-					groupsOf[id] = append(groupsOf[id], g)
-				}
+				groupsOf[id] = append(groupsOf[id], listValues(m["groups"])...)
 				continue
 			}
 			for _, u := range listValues(m["members"]) {

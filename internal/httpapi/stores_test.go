@@ -24,7 +24,7 @@ func onStores(t *testing.T, test func(t *testing.T, store directory.Store)) {
 }
 
 // retryable reports whether Entra retries a request answered with status:
-// throttling and server errors (entra-behaviour.md; a 500 is retried too,
+// throttling and server errors (docs/entra.md §6.2; a 500 is retried too,
 // but the bridge must never send one).
 func retryable(status int) bool {
 	return status == http.StatusTooManyRequests || status >= 500

@@ -39,10 +39,16 @@ var Scheduled = []Function{
 	{Name: "Reconciler", Package: "./functions/reconciler", NeedsTable: true},
 }
 
-// FunctionNamed returns the function, of Functions or Scheduled, whose Name
-// or LogicalID is name.
+// Streams are the functions the table's stream invokes, with DynamoDB
+// stream events; they answer with a partial batch response.
+var Streams = []Function{
+	{Name: "Events", Package: "./functions/events"},
+}
+
+// FunctionNamed returns the function, of Functions, Scheduled or Streams,
+// whose Name or LogicalID is name.
 func FunctionNamed(name string) (Function, bool) {
-	for _, f := range slices.Concat(Functions, Scheduled) {
+	for _, f := range slices.Concat(Functions, Scheduled, Streams) {
 		if f.Name == name || f.LogicalID() == name {
 			return f, true
 		}

@@ -90,6 +90,8 @@ type Config struct {
 	// function that needs none) and TOKEN_SECRET_ARN.
 	Table       string
 	TokenSecret string
+	// EventBus is the events function's EVENT_BUS_NAME.
+	EventBus string
 	// LogLevel is the function's LOG_LEVEL; "" means INFO.
 	LogLevel string
 	// Output, if not nil, receives a copy of the emulator's and the
@@ -149,6 +151,7 @@ func Start(ctx context.Context, cfg Config) (*Emulator, error) {
 		"AWS_LAMBDA_FUNCTION_TIMEOUT=" + strconv.Itoa(timeoutSeconds),
 		"TABLE_NAME=" + table,
 		"TOKEN_SECRET_ARN=" + cfg.TokenSecret,
+		"EVENT_BUS_NAME=" + cfg.EventBus,
 		"LOG_LEVEL=" + logLevel,
 	}
 	proc, err := startProcess(cmd, cfg.Output)

@@ -46,7 +46,8 @@ func emulator(t testing.TB) string {
 }
 
 // eventFiles returns the names of the API Gateway events in events/: every
-// JSON file but the scheduled event and the environment file.
+// JSON file but the scheduled event, the stream events and the environment
+// file.
 func eventFiles(t testing.TB) []string {
 	t.Helper()
 	paths, err := filepath.Glob(filepath.Join(moduleRoot(t), "events", "*.json"))
@@ -55,7 +56,7 @@ func eventFiles(t testing.TB) []string {
 	}
 	var names []string
 	for _, p := range paths {
-		if name := filepath.Base(p); name != "schedule.json" && name != "env.json" {
+		if name := filepath.Base(p); name != "schedule.json" && name != "env.json" && !strings.HasPrefix(name, lambdatest.StreamEventPrefix) {
 			names = append(names, name)
 		}
 	}

@@ -2,6 +2,7 @@ package lambdatest_test
 
 import (
 	"fmt"
+	"maps"
 	"regexp"
 	"slices"
 	"strings"
@@ -72,9 +73,10 @@ func (s *samTemplate) policies() (map[string]grants, []string) {
 var indexARN = regexp.MustCompile(`^\$\{(\w+)\.Arn\}/index/([\w.-]+)$`)
 
 // resourceName names the exact resource a policy's Resource entry is:
-// "Table" for a table's ARN (!GetAtt Table.Arn; a KMS key's likewise),
-// "Table/index/list" for one of its indexes, "TokenSecret" or
-// "NotificationTopic" for the ARN of a secret or topic (!Ref). Anything
+// "Table" for a table's ARN (!GetAtt Table.Arn; a KMS key's, an event
+// bus's or a queue's likewise), "Table/index/list" for one of its indexes,
+// "Table/stream" for its stream (!GetAtt Table.StreamArn), "TokenSecret"
+// or "NotificationTopic" for the ARN of a secret or topic (!Ref). Anything
 // else — a literal ARN, a wildcard, an ARN of no resource of this
 // template — is an error.
 func (s *samTemplate) resourceName(n *yaml.Node) (string, error) {
@@ -86,9 +88,14 @@ func (s *samTemplate) resourceName(n *yaml.Node) (string, error) {
 		return nil
 	}
 	fn, id := reference(n)
+	attribute := func(name string) bool {
+		return fn == "GetAtt" && (n.Value == id+"."+name || len(n.Content) == 2 && n.Content[1].Value == name)
+	}
 	switch {
-	case fn == "GetAtt" && (n.Value == id+".Arn" || len(n.Content) == 2 && n.Content[1].Value == "Arn"):
-		return id, exists(id, "AWS::DynamoDB::Table", "AWS::KMS::Key")
+	case attribute("Arn"):
+		return id, exists(id, "AWS::DynamoDB::Table", "AWS::KMS::Key", "AWS::Events::EventBus", "AWS::SQS::Queue")
+	case attribute("StreamArn"):
+		return id + "/stream", exists(id, "AWS::DynamoDB::Table")
 	case fn == "Ref":
 		return id, exists(id, "AWS::SecretsManager::Secret", "AWS::SNS::Topic")
 	case n.Tag == "!Sub" && indexARN.MatchString(n.Value):
@@ -103,7 +110,7 @@ func (s *samTemplate) resourceName(n *yaml.Node) (string, error) {
 		}
 		return "", fmt.Errorf("table %s has no index %s", m[1], m[2])
 	}
-	return "", fmt.Errorf("not the exact ARN of a table, index, secret or topic of this template")
+	return "", fmt.Errorf("not the exact ARN of a table, index, stream, secret, topic, key, bus or queue of this template")
 }
 
 // describe renders a node for messages.
@@ -120,10 +127,12 @@ func describe(n *yaml.Node) string {
 
 // TestTemplatePoliciesAreLeastPrivilege checks every function's policy:
 // named actions on exact resources of the template only; and for each
-// function that serves HTTP routes, exactly the actions and resources it
-// uses — measured by running the functions as awsapp wires them over the
-// emulator (see usage) — so that the policy neither lacks what a request
-// needs (it would fail in AWS) nor grants what none does.
+// function that serves HTTP routes or the table's stream, exactly the
+// actions and resources it uses — measured by running the functions as
+// their mains wire them over the emulator (see usage), plus what a stream
+// function's event source mapping does with its role — so that the policy
+// neither lacks what a request needs (it would fail in AWS) nor grants
+// what none does.
 func TestTemplatePoliciesAreLeastPrivilege(t *testing.T) {
 	s := readSAM(t)
 	granted, problems := s.policies()
@@ -131,10 +140,11 @@ func TestTemplatePoliciesAreLeastPrivilege(t *testing.T) {
 		t.Error(p)
 	}
 	used := measureUsage(t)
+	maps.Copy(used, measureStreamUsage(t, s))
 	for _, fn := range s.resources("AWS::Serverless::Function") {
 		u, measured := used[fn]
 		if !measured {
-			t.Logf("%s serves no HTTP route; only its policy's form is checked", fn)
+			t.Logf("%s is measured by none of the workloads; only its policy's form is checked", fn)
 			continue
 		}
 		t.Logf("%s uses %v", fn, u)

@@ -24,11 +24,12 @@ import (
 // Token of a deployed bridge (which template.yaml generates).
 const LocalToken = "local-only-token-do-not-use-in-production"
 
-// The table and secret that events/env.json names and the invoke command
-// creates on its moto_server.
+// The table, secret and event bus that events/env.json names and the
+// invoke command creates on its moto_server.
 const (
 	LocalTable       = "scim-bridge-local"
 	LocalTokenSecret = "scim-bridge-local-token"
+	LocalEventBus    = "scim-bridge-local"
 )
 
 // AWSConfig returns the configuration of clients of the AWS emulator at

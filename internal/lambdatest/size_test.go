@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/scim-bridge/scim-bridge/internal/lambdatest"
@@ -25,7 +26,7 @@ func TestBootstrapsAreSmall(t *testing.T) {
 	// One after the other: concurrent go builds would each compile the
 	// shared dependencies on a cold cache, where in turn the first
 	// compiles them for the others.
-	for _, fn := range lambdatest.Functions {
+	for _, fn := range slices.Concat(lambdatest.Functions, lambdatest.Streams) {
 		t.Run(fn.Name, func(t *testing.T) {
 			cmd := exec.CommandContext(t.Context(), "make", "--no-print-directory", "build-"+fn.LogicalID(),
 				"ARTIFACTS_DIR="+filepath.Join(dir, fn.Name))

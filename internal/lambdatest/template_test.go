@@ -94,6 +94,8 @@ type tableShape struct {
 	// Indexes are "name: key… projection", sorted.
 	Indexes []string
 	TTL     string
+	// Stream is the stream's view type, "" for none.
+	Stream string
 }
 
 func TestTemplateTableIsTheStoresTable(t *testing.T) {
@@ -110,6 +112,7 @@ func TestTemplateTableIsTheStoresTable(t *testing.T) {
 	if tp.TimeToLiveSpecification.Enabled {
 		got.TTL = tp.TimeToLiveSpecification.AttributeName
 	}
+	got.Stream = tp.StreamSpecification.StreamViewType
 
 	def := dynamo.TableDefinition("scim")
 	want := tableShape{BillingMode: string(def.BillingMode), TTL: dynamo.TTLAttribute}
@@ -117,6 +120,9 @@ func TestTemplateTableIsTheStoresTable(t *testing.T) {
 		want.Attributes = append(want.Attributes, aws.ToString(a.AttributeName)+":"+string(a.AttributeType))
 	}
 	want.Key = keys(fromSDK(def.KeySchema))
+	if s := def.StreamSpecification; s != nil && aws.ToBool(s.StreamEnabled) {
+		want.Stream = string(s.StreamViewType)
+	}
 	for _, i := range def.GlobalSecondaryIndexes {
 		want.Indexes = append(want.Indexes, fmt.Sprintf("%s: %v %s", aws.ToString(i.IndexName), keys(fromSDK(i.KeySchema)), i.Projection.ProjectionType))
 	}

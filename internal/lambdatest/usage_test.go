@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"net/http/httputil"
 	"net/url"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -23,8 +24,8 @@ import (
 // usageRecorder is a proxy in front of the emulator that records the IAM
 // actions and resources of the AWS requests one function sends.
 type usageRecorder struct {
-	table, secret string
-	proxy         *httputil.ReverseProxy
+	table, secret, bus string
+	proxy              *httputil.ReverseProxy
 
 	mu   sync.Mutex
 	used grants
@@ -50,6 +51,7 @@ func (u *usageRecorder) record(target string, body []byte) {
 		TableName, IndexName, SecretId string
 		RequestItems                   map[string]json.RawMessage
 		TransactItems                  []map[string]struct{ TableName string }
+		Entries                        []struct{ EventBusName string }
 	}
 	_ = json.Unmarshal(body, &in)
 	u.mu.Lock()
@@ -78,6 +80,14 @@ func (u *usageRecorder) record(target string, body []byte) {
 			u.used.add("dynamodb:"+op, table(in.TableName)+"/index/"+in.IndexName)
 		default:
 			u.used.add("dynamodb:"+op, table(in.TableName))
+		}
+	case service == "AWSEvents":
+		for _, e := range in.Entries {
+			resource := "bus " + e.EventBusName
+			if e.EventBusName == u.bus {
+				resource = "EventBus"
+			}
+			u.used.add("events:"+op, resource)
 		}
 	case service == "secretsmanager":
 		resource := "secret " + in.SecretId
@@ -118,14 +128,11 @@ func measureUsage(t *testing.T) map[string]grants {
 		srv := httptest.NewServer(rec)
 		t.Cleanup(srv.Close)
 		t.Setenv("AWS_ENDPOINT_URL", srv.URL)
-		env := awsapp.Env{TokenSecret: b.secret}
+		settings := awsapp.Settings{TokenSecret: b.secret}
 		if fn.NeedsTable {
-			env.Table = b.table
+			settings.Table = b.table
 		}
-		h, err := awsapp.Handler(t.Context(), env, slog.New(slog.DiscardHandler))
-		if err != nil {
-			t.Fatal(err)
-		}
+		h := awsapp.NewHandler(awsapp.Config(os.Getenv), settings, slog.New(slog.DiscardHandler))
 		handlers[fn.LogicalID()], recorders[fn.LogicalID()] = h, rec
 	}
 

@@ -7,7 +7,6 @@ import (
 	"github.com/cockroachdb/pebble/v2"
 
 	"github.com/scim-bridge/scim-bridge/internal/directory"
-	"github.com/scim-bridge/scim-bridge/internal/reconcile"
 	"github.com/scim-bridge/scim-bridge/internal/reconcile/reconciletest"
 )
 
@@ -30,13 +29,13 @@ func (b breaker) PutRecord(t *testing.T, rec *directory.Record) {
 	})
 }
 
-func (b breaker) PutUnique(t *testing.T, u reconcile.Unique, id string) {
+func (b breaker) PutUnique(t *testing.T, u directory.Unique, id string) {
 	b.write(t, func(batch *pebble.Batch) error {
 		return batch.Set(tablesOfKind[u.Kind].uniqueEntry(u.Key, u.Value), []byte(id), nil)
 	})
 }
 
-func (b breaker) DeleteUnique(t *testing.T, u reconcile.Unique) {
+func (b breaker) DeleteUnique(t *testing.T, u directory.Unique) {
 	b.write(t, func(batch *pebble.Batch) error {
 		return batch.Delete(tablesOfKind[u.Kind].uniqueEntry(u.Key, u.Value), nil)
 	})

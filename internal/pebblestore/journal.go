@@ -12,13 +12,13 @@ import (
 	"github.com/cockroachdb/pebble/v2"
 
 	"github.com/scim-bridge/scim-bridge/internal/directory"
-	"github.com/scim-bridge/scim-bridge/internal/httpapi"
+	"github.com/scim-bridge/scim-bridge/internal/journal"
 )
 
 // The failure log and the reconciler's state live in tables of their own:
 //
 //	failures   time (8 bytes, Unix ns, big-endian), 8 random bytes -> failure JSON
-//	seen       httpapi.Seen -> time (8 bytes, Unix ns, big-endian)
+//	seen       journal.Seen -> time (8 bytes, Unix ns, big-endian)
 //	reconcile  "state" -> the run state; "version" -> uint64, big-endian
 var (
 	tableFailures  = newTable("failures")
@@ -57,7 +57,7 @@ func timeKey(t time.Time) []byte {
 // RecordFailure keeps f, keyed by its time, and drops a few of the oldest
 // records whose time is further back than f's retention. It shares an
 // fsync with concurrent writers.
-func (s *Store) RecordFailure(ctx context.Context, f httpapi.Failure) (err error) {
+func (s *Store) RecordFailure(ctx context.Context, f journal.Failure) (err error) {
 	defer wrapf(&err, "record failure")
 	if err := ctx.Err(); err != nil {
 		return err
@@ -91,7 +91,7 @@ func (s *Store) RecordFailure(ctx context.Context, f httpapi.Failure) (err error
 
 // Failures returns the failures with since < Time <= until, oldest first,
 // at most limit.
-func (s *Store) Failures(ctx context.Context, since, until time.Time, limit int) (out []httpapi.Failure, err error) {
+func (s *Store) Failures(ctx context.Context, since, until time.Time, limit int) (out []journal.Failure, err error) {
 	defer wrapf(&err, "read failures")
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -116,13 +116,13 @@ func (s *Store) Failures(ctx context.Context, since, until time.Time, limit int)
 		if err := json.Unmarshal(v, &f); err != nil {
 			return nil, fmt.Errorf("decode failure %x: %w", it.Key(), err)
 		}
-		out = append(out, httpapi.Failure(f))
+		out = append(out, journal.Failure(f))
 	}
 	return out, nil
 }
 
 // MarkSeen keeps at as the time of what, unless a later time is kept.
-func (s *Store) MarkSeen(ctx context.Context, what httpapi.Seen, at time.Time) (err error) {
+func (s *Store) MarkSeen(ctx context.Context, what journal.Seen, at time.Time) (err error) {
 	defer wrapf(&err, "mark %s seen", what)
 	if err := ctx.Err(); err != nil {
 		return err
@@ -141,7 +141,7 @@ func (s *Store) MarkSeen(ctx context.Context, what httpapi.Seen, at time.Time) (
 }
 
 // LastSeen returns the time kept for what, zero if none.
-func (s *Store) LastSeen(ctx context.Context, what httpapi.Seen) (at time.Time, err error) {
+func (s *Store) LastSeen(ctx context.Context, what journal.Seen) (at time.Time, err error) {
 	defer wrapf(&err, "read when %s was seen", what)
 	if err := ctx.Err(); err != nil {
 		return time.Time{}, err

@@ -16,7 +16,7 @@ import (
 // file migrates key for key (migrate.go):
 //
 //	<Kind>/records  id -> encode(record)
-//	<Kind>/unique   key name, 0x00, value -> id        (userName, externalId, displayName)
+//	<Kind>/unique   key name, 0x00, value -> id        (directory.UniqueKeys)
 //	<Kind>/email    pair(value, id) -> nil             (email is not unique)
 //	members         pair(groupID, userID) -> nil       (a group's members)
 //	groups          pair(userID, groupID) -> nil       (a user's groups)
@@ -52,9 +52,6 @@ func (t table) key(k ...string) []byte {
 // kinds are the kinds the store keeps.
 var kinds = []directory.Kind{directory.KindUser, directory.KindGroup}
 
-// uniqueKeys are the keys unique within a kind.
-var uniqueKeys = []directory.Key{directory.KeyUserName, directory.KeyExternalID, directory.KeyDisplayName}
-
 // kindTables are one kind's tables.
 type kindTables struct {
 	kind                   directory.Kind
@@ -88,7 +85,7 @@ func (kt kindTables) uniqueEntry(key directory.Key, value string) []byte {
 // holders. It fails with a *directory.ConflictError if another record
 // holds one of the unique keys. Empty keys are not indexed.
 func (kt kindTables) index(r reader, b *pebble.Batch, id string, keys directory.Keys) error {
-	for _, key := range uniqueKeys {
+	for _, key := range directory.UniqueKeys(kt.kind) {
 		v := keys.Get(key)
 		if v == "" {
 			continue
@@ -113,7 +110,7 @@ func (kt kindTables) index(r reader, b *pebble.Batch, id string, keys directory.
 
 // unindex removes keys of record id from the kind's indexes.
 func (kt kindTables) unindex(b *pebble.Batch, id string, keys directory.Keys) error {
-	for _, key := range uniqueKeys {
+	for _, key := range directory.UniqueKeys(kt.kind) {
 		if v := keys.Get(key); v != "" {
 			if err := b.Delete(kt.uniqueEntry(key, v), nil); err != nil {
 				return err

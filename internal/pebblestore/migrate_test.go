@@ -10,7 +10,7 @@ import (
 
 	"github.com/scim-bridge/scim-bridge/internal/boltstore"
 	"github.com/scim-bridge/scim-bridge/internal/directory"
-	"github.com/scim-bridge/scim-bridge/internal/httpapi"
+	"github.com/scim-bridge/scim-bridge/internal/journal"
 	"github.com/scim-bridge/scim-bridge/internal/pebblestore"
 	"github.com/scim-bridge/scim-bridge/internal/storetest"
 )
@@ -34,8 +34,8 @@ func writeBolt(t *testing.T, path string) {
 	at := time.Date(2026, 5, 6, 7, 8, 9, 0, time.UTC)
 	steps := []error{
 		old.AddMembers(ctx, "g1", []string{"u1", "u2"}),
-		old.RecordFailure(ctx, httpapi.Failure{Time: at, Expires: at.Add(time.Hour), Method: "POST", Status: 409}),
-		old.MarkSeen(ctx, httpapi.SeenRequest, at),
+		old.RecordFailure(ctx, journal.Failure{Time: at, Expires: at.Add(time.Hour), Method: "POST", Status: 409}),
+		old.MarkSeen(ctx, journal.SeenRequest, at),
 		old.SaveState(ctx, []byte(`{"run":1}`), 0),
 		old.Close(),
 	}
@@ -77,7 +77,7 @@ func TestMigrateBoltKeepsEverything(t *testing.T) {
 	if fs, err := s.Failures(ctx, time.Time{}, time.Now(), 10); err != nil || len(fs) != 1 || fs[0].Status != 409 {
 		t.Errorf("Failures = %+v, %v; want the 409", fs, err)
 	}
-	if at, err := s.LastSeen(ctx, httpapi.SeenRequest); err != nil || at.IsZero() {
+	if at, err := s.LastSeen(ctx, journal.SeenRequest); err != nil || at.IsZero() {
 		t.Errorf("LastSeen = %v, %v; want the mark", at, err)
 	}
 	if data, version, err := s.LoadState(ctx); err != nil || string(data) != `{"run":1}` || version != 1 {

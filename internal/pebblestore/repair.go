@@ -8,12 +8,11 @@ import (
 	"github.com/cockroachdb/pebble/v2"
 
 	"github.com/scim-bridge/scim-bridge/internal/directory"
-	"github.com/scim-bridge/scim-bridge/internal/reconcile"
 )
 
 // ReleaseUnique deletes the uniqueness entry u if it names owner; otherwise
 // it fails with directory.ErrVersion.
-func (s *Store) ReleaseUnique(ctx context.Context, u reconcile.Unique, owner string) (err error) {
+func (s *Store) ReleaseUnique(ctx context.Context, u directory.Unique, owner string) (err error) {
 	defer wrapf(&err, "release %s %s", noun(u.Kind), u.Key)
 	return s.repair(ctx, u.Kind, func(b *pebble.Batch, kt kindTables) error {
 		e := kt.uniqueEntry(u.Key, u.Value)
@@ -32,7 +31,7 @@ func (s *Store) ReleaseUnique(ctx context.Context, u reconcile.Unique, owner str
 // is at version and holds u's value (else directory.ErrVersion, or
 // directory.ErrNotFound if it is gone) and no other record's entry is
 // there (else a *directory.ConflictError).
-func (s *Store) ClaimUnique(ctx context.Context, u reconcile.Unique, id string, version int64) (err error) {
+func (s *Store) ClaimUnique(ctx context.Context, u directory.Unique, id string, version int64) (err error) {
 	defer wrapf(&err, "claim %s %s for %q", noun(u.Kind), u.Key, id)
 	return s.repair(ctx, u.Kind, func(b *pebble.Batch, kt kindTables) error {
 		rec, err := kt.load(s.direct(), id)

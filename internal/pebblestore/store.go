@@ -12,6 +12,7 @@ import (
 	"log"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/cockroachdb/pebble/v2"
 	"github.com/cockroachdb/pebble/v2/bloom"
@@ -44,6 +45,9 @@ type Store struct {
 	// the log's fsync after releasing it, so that writers that came
 	// together share one fsync (see write).
 	mu sync.Mutex
+	// closed makes Ping fail rather than reach a closed engine, which
+	// panics.
+	closed atomic.Bool
 }
 
 // Open opens the store in the directory at path, creating it if it does
@@ -79,6 +83,7 @@ func Open(path string) (*Store, error) {
 func (s *Store) Close() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.closed.Store(true)
 	if err := s.db.Close(); err != nil {
 		return fmt.Errorf("pebblestore: close %s: %w", s.path, err)
 	}

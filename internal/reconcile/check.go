@@ -9,28 +9,28 @@ import (
 
 // page is one page of items being checked, with what was read about them.
 type page struct {
-	records, uniques, members []Item
+	records, uniques, members []directory.Item
 	// known holds the records the page's items name; owners the id each
 	// uniqueness item of the page's records names.
-	known  map[Ref]Item
-	owners map[Unique]string
+	known  map[directory.Ref]directory.Item
+	owners map[directory.Unique]string
 	// gone are the records the run deleted while checking the page.
-	gone map[Ref]bool
+	gone map[directory.Ref]bool
 }
 
 // check checks and repairs one page of items. It reads what the items name
 // in two batches, then repairs item by item: interrupted deletes
 // first, then purges, then the keys of the remaining records, uniqueness
 // items and memberships.
-func (r *run) check(ctx context.Context, items []Item) error {
-	pg := &page{gone: map[Ref]bool{}}
+func (r *run) check(ctx context.Context, items []directory.Item) error {
+	pg := &page{gone: map[directory.Ref]bool{}}
 	for _, it := range items {
 		switch it.Type {
-		case ItemRecord:
+		case directory.ItemRecord:
 			pg.records = append(pg.records, it)
-		case ItemUnique:
+		case directory.ItemUnique:
 			pg.uniques = append(pg.uniques, it)
-		case ItemMember:
+		case directory.ItemMember:
 			pg.members = append(pg.members, it)
 		}
 	}
@@ -54,10 +54,12 @@ func (r *run) check(ctx context.Context, items []Item) error {
 	return nil
 }
 
-func refOf(it Item) Ref { return Ref{it.Record.Kind, it.Record.ID} }
+func refOf(it directory.Item) directory.Ref {
+	return directory.Ref{Kind: it.Record.Kind, ID: it.Record.ID}
+}
 
 // live reports whether ref names a stored record that is not being deleted.
-func (pg *page) live(ref Ref) bool {
+func (pg *page) live(ref directory.Ref) bool {
 	it, ok := pg.known[ref]
 	return ok && !it.Deleting
 }
@@ -66,19 +68,19 @@ func (pg *page) live(ref Ref) bool {
 // uniqueness item once: the uniqueness items of live records' keys, then
 // the records that uniqueness items and memberships name.
 func (r *run) read(ctx context.Context, pg *page) error {
-	refs := map[Ref]bool{}
+	refs := map[directory.Ref]bool{}
 	for _, it := range pg.uniques {
-		refs[Ref{it.Unique.Kind, it.Owner}] = true
+		refs[directory.Ref{Kind: it.Unique.Kind, ID: it.Owner}] = true
 	}
 	for _, it := range pg.members {
-		refs[Ref{directory.KindUser, it.UserID}] = true
-		refs[Ref{directory.KindGroup, it.GroupID}] = true
+		refs[directory.Ref{Kind: directory.KindUser, ID: it.UserID}] = true
+		refs[directory.Ref{Kind: directory.KindGroup, ID: it.GroupID}] = true
 	}
 	// Two records holding one key (a conflict) ask for its item once.
-	keys := map[Unique]bool{}
+	keys := map[directory.Unique]bool{}
 	for _, it := range pg.records {
 		if !it.Deleting {
-			for _, u := range keysOf(it.Record) {
+			for _, u := range directory.Uniques(it.Record) {
 				keys[u] = true
 			}
 		}
@@ -88,21 +90,10 @@ func (r *run) read(ctx context.Context, pg *page) error {
 		return err
 	}
 	for u, owner := range pg.owners {
-		refs[Ref{u.Kind, owner}] = true
+		refs[directory.Ref{Kind: u.Kind, ID: owner}] = true
 	}
 	pg.known, err = r.Store.Records(ctx, setToSlice(refs))
 	return err
-}
-
-// keysOf returns the uniqueness items rec must have.
-func keysOf(rec *directory.Record) []Unique {
-	var out []Unique
-	for _, k := range uniqueKeys {
-		if v := rec.Keys.Get(k); v != "" {
-			out = append(out, Unique{rec.Kind, k, v})
-		}
-	}
-	return out
 }
 
 func setToSlice[T comparable](set map[T]bool) []T {
@@ -166,7 +157,7 @@ func (r *run) finishDeletes(ctx context.Context, pg *page) error {
 
 // forget notes that the run deleted ref: it no longer counts towards its
 // kind's records, and the page's later checks treat it as gone.
-func (r *run) forget(pg *page, ref Ref) {
+func (r *run) forget(pg *page, ref directory.Ref) {
 	pg.gone[ref] = true
 	delete(pg.known, ref)
 	r.mu.Lock()
@@ -186,13 +177,13 @@ func (r *run) checkKeys(ctx context.Context, pg *page) error {
 		}
 		checked++
 		rec := it.Record
-		for _, u := range keysOf(rec) {
+		for _, u := range directory.Uniques(rec) {
 			owner, ok := pg.owners[u]
 			if ok && owner == rec.ID {
 				continue
 			}
 			found++
-			if holder, held := pg.known[Ref{u.Kind, owner}]; ok && held && holder.Record.Keys.Get(u.Key) == u.Value {
+			if holder, held := pg.known[directory.Ref{Kind: u.Kind, ID: owner}]; ok && held && holder.Record.Keys.Get(u.Key) == u.Value {
 				// A holder being deleted releases the key when its
 				// delete finishes; a live one is a conflict.
 				if !holder.Deleting {
@@ -237,10 +228,10 @@ func (r *run) checkUniques(ctx context.Context, pg *page) error {
 	found, repaired := 0, 0
 	for _, it := range pg.uniques {
 		u := it.Unique
-		if pg.gone[Ref{u.Kind, it.Owner}] {
+		if pg.gone[directory.Ref{Kind: u.Kind, ID: it.Owner}] {
 			continue // the run's delete of the owner released it
 		}
-		if owner, ok := pg.known[Ref{u.Kind, it.Owner}]; ok && owner.Record.Keys.Get(u.Key) == u.Value {
+		if owner, ok := pg.known[directory.Ref{Kind: u.Kind, ID: it.Owner}]; ok && owner.Record.Keys.Get(u.Key) == u.Value {
 			continue
 		}
 		found++
@@ -266,7 +257,7 @@ func (r *run) checkMembers(ctx context.Context, pg *page) error {
 	orphans := map[string][]string{}
 	found := 0
 	for _, it := range pg.members {
-		user, group := Ref{directory.KindUser, it.UserID}, Ref{directory.KindGroup, it.GroupID}
+		user, group := directory.Ref{Kind: directory.KindUser, ID: it.UserID}, directory.Ref{Kind: directory.KindGroup, ID: it.GroupID}
 		if pg.gone[user] || pg.gone[group] {
 			continue // the run's delete removed it
 		}

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/scim-bridge/scim-bridge/internal/httpapi"
+	"github.com/scim-bridge/scim-bridge/internal/journal"
 )
 
 // maxIDs bounds the resource and client request ids a cause lists.
@@ -60,7 +60,7 @@ func (c *Cause) key() string { return "cause " + c.label() }
 
 // causes groups failures by cause, largest first. 401s are left to the
 // credentials notice.
-func causes(fs []httpapi.Failure) []*Cause {
+func causes(fs []journal.Failure) []*Cause {
 	by := map[string]*Cause{}
 	var out []*Cause
 	for i := len(fs) - 1; i >= 0; i-- { // latest first, for examples and ids
@@ -98,7 +98,7 @@ func addID(ids []string, id string) []string {
 // causes not sent within the quiet period, or grown tenfold since, with what
 // was held back of them. Sending it holds back the others and moves the
 // digest's window on.
-func (r *run) digest(fs []httpapi.Failure, from, until time.Time) pending {
+func (r *run) digest(fs []journal.Failure, from, until time.Time) pending {
 	var send, hold []*Cause
 	for _, c := range causes(fs) {
 		if !r.st.due(c.key(), c.Count, r.now, r.QuietPeriod) {

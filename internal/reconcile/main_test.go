@@ -18,7 +18,7 @@ import (
 
 	"github.com/scim-bridge/scim-bridge/internal/awstest"
 	"github.com/scim-bridge/scim-bridge/internal/dynamo"
-	"github.com/scim-bridge/scim-bridge/internal/httpapi"
+	"github.com/scim-bridge/scim-bridge/internal/journal"
 	"github.com/scim-bridge/scim-bridge/internal/notify"
 	"github.com/scim-bridge/scim-bridge/internal/pebblestore"
 	"github.com/scim-bridge/scim-bridge/internal/reconcile"
@@ -30,7 +30,7 @@ func TestMain(m *testing.M) { awstest.Main(m) }
 // break it (it checks nothing).
 type store interface {
 	reconcile.Store
-	httpapi.FailureLog
+	journal.Writer
 	AddMembers(ctx context.Context, groupID string, userIDs []string) error
 }
 
@@ -188,8 +188,8 @@ func (e *env) fail(t *testing.T, n int, at time.Time, method, route string, stat
 		wg.Go(func() {
 			for i := w; i < n; i += 8 {
 				ft := at.Add(time.Duration(i) * time.Millisecond)
-				errs[i] = e.store.RecordFailure(t.Context(), httpapi.Failure{
-					Time: ft, Expires: ft.Add(httpapi.DefaultFailureRetention), Method: method, Route: route,
+				errs[i] = e.store.RecordFailure(t.Context(), journal.Failure{
+					Time: ft, Expires: ft.Add(journal.DefaultRetention), Method: method, Route: route,
 					Status: status, ScimType: scimType, Detail: fmt.Sprintf("detail %d", i),
 					ResourceID: fmt.Sprintf("id-%d", i%7), ClientRequestID: fmt.Sprintf("crid-%d", i), HadToken: hadToken,
 				})

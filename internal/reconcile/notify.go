@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/scim-bridge/scim-bridge/internal/httpapi"
+	"github.com/scim-bridge/scim-bridge/internal/journal"
 )
 
 // pending is a notice that is due, and the change to the state that sending
@@ -63,7 +63,7 @@ func (r *run) notify(ctx context.Context) error {
 
 // failures returns the failures recorded since the last digest (the first
 // digest reads back as far as failures are kept), and their window.
-func (r *run) failures(ctx context.Context) (fs []httpapi.Failure, since, until time.Time, err error) {
+func (r *run) failures(ctx context.Context) (fs []journal.Failure, since, until time.Time, err error) {
 	since = r.st.DigestedUntil
 	if since.IsZero() {
 		since = r.now.Add(-r.FailureRetention)
@@ -85,7 +85,7 @@ func (r *run) failures(ctx context.Context) (fs []httpapi.Failure, since, until 
 // stall notices that Entra's requests stopped after some were seen, and,
 // once, that they came back.
 func (r *run) stall(ctx context.Context) (pending, error) {
-	last, err := r.Store.LastSeen(ctx, httpapi.SeenRequest)
+	last, err := r.Store.LastSeen(ctx, journal.SeenRequest)
 	if err != nil || last.IsZero() {
 		return pending{}, err
 	}
@@ -101,7 +101,7 @@ func (r *run) stall(ctx context.Context) (pending, error) {
 }
 
 // credentials notices a burst of 401s to requests that carried a token.
-func (r *run) credentials(fs []httpapi.Failure) pending {
+func (r *run) credentials(fs []journal.Failure) pending {
 	withToken, without := 0, 0
 	for _, f := range fs {
 		if f.Status == 401 {
@@ -130,7 +130,7 @@ func (r *run) previousToken(ctx context.Context) (pending, error) {
 	if r.Rotation == nil {
 		return pending{}, nil
 	}
-	last, err := r.Store.LastSeen(ctx, httpapi.SeenPreviousToken)
+	last, err := r.Store.LastSeen(ctx, journal.SeenPreviousToken)
 	if err != nil || !last.After(r.st.PreviousUse) {
 		return pending{}, err
 	}

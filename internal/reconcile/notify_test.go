@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/scim-bridge/scim-bridge/internal/httpapi"
+	"github.com/scim-bridge/scim-bridge/internal/journal"
 	"github.com/scim-bridge/scim-bridge/internal/reconcile"
 )
 
@@ -79,7 +79,6 @@ func TestDigest(t *testing.T) {
 }
 
 func TestDigestQuietPeriod(t *testing.T) {
-	const subject = "scim-bridge: %d provisioning failures (409 uniqueness on POST /Users)"
 	for _, e := range envs {
 		t.Run(e.name, func(t *testing.T) {
 			env, clk := e.new(t), newClock()
@@ -116,7 +115,7 @@ func TestStalledAndResumed(t *testing.T) {
 		t.Run(e.name, func(t *testing.T) {
 			env, clk := e.new(t), newClock()
 			seen := func(at time.Time) {
-				if err := env.store.MarkSeen(t.Context(), httpapi.SeenRequest, at); err != nil {
+				if err := env.store.MarkSeen(t.Context(), journal.SeenRequest, at); err != nil {
 					t.Fatal(err)
 				}
 			}
@@ -184,7 +183,7 @@ func TestPreviousTokenAfterRotation(t *testing.T) {
 		return o
 	}
 	used := func(at time.Time) {
-		if err := env.store.MarkSeen(t.Context(), httpapi.SeenPreviousToken, at); err != nil {
+		if err := env.store.MarkSeen(t.Context(), journal.SeenPreviousToken, at); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -4,7 +4,7 @@ import (
 	"log/slog"
 	"time"
 
-	"github.com/scim-bridge/scim-bridge/internal/httpapi"
+	"github.com/scim-bridge/scim-bridge/internal/journal"
 )
 
 // Defaults of Options.
@@ -82,7 +82,7 @@ type Options struct {
 	// memberships. Zero keeps them.
 	PurgeDisabledAfter time.Duration
 	// FailureRetention is how far back the first digest reads; default
-	// httpapi.DefaultFailureRetention.
+	// journal.DefaultRetention.
 	FailureRetention time.Duration
 }
 
@@ -99,7 +99,7 @@ func (o Options) withDefaults() Options {
 	defaultTo(&o.StallAfter, DefaultStallAfter)
 	defaultTo(&o.AuthBurst, DefaultAuthBurst)
 	defaultTo(&o.PreviousTokenGrace, DefaultPreviousTokenGrace)
-	defaultTo(&o.FailureRetention, httpapi.DefaultFailureRetention)
+	defaultTo(&o.FailureRetention, journal.DefaultRetention)
 	return o
 }
 

@@ -5,7 +5,7 @@ import (
 	"time"
 
 	"github.com/scim-bridge/scim-bridge/internal/directory"
-	"github.com/scim-bridge/scim-bridge/internal/httpapi"
+	"github.com/scim-bridge/scim-bridge/internal/journal"
 )
 
 // Store is what a run needs of a directory store: the directory operations
@@ -36,13 +36,13 @@ type Items interface {
 	// order, from cursor ("" for the segment's start), and the cursor to
 	// continue from, "" when the segment has no more items. Reads are
 	// strongly consistent.
-	Scan(ctx context.Context, segment int, cursor string, limit int) (items []Item, next string, err error)
+	Scan(ctx context.Context, segment int, cursor string, limit int) (items []directory.Item, next string, err error)
 	// Records returns the records of refs, including those being deleted;
 	// missing ones are absent from the map.
-	Records(ctx context.Context, refs []Ref) (map[Ref]Item, error)
+	Records(ctx context.Context, refs []directory.Ref) (map[directory.Ref]directory.Item, error)
 	// Owners returns the id each uniqueness item of keys names; missing
 	// ones are absent from the map.
-	Owners(ctx context.Context, keys []Unique) (map[Unique]string, error)
+	Owners(ctx context.Context, keys []directory.Unique) (map[directory.Unique]string, error)
 	// Counter returns the stored total of kind, 0 if there is none.
 	Counter(ctx context.Context, kind directory.Kind) (int64, error)
 }
@@ -51,16 +51,16 @@ type Items interface {
 // cover. Each is conditional, so a repair never undoes a concurrent write.
 type Repairs interface {
 	// ReleaseUnique deletes the uniqueness item u if it still names owner.
-	ReleaseUnique(ctx context.Context, u Unique, owner string) error
+	ReleaseUnique(ctx context.Context, u directory.Unique, owner string) error
 	// ClaimUnique writes the uniqueness item u naming record id, if no
 	// uniqueness item u exists and the record is at version and holds u's
 	// value. Another owner is a *directory.ConflictError.
-	ClaimUnique(ctx context.Context, u Unique, id string, version int64) error
+	ClaimUnique(ctx context.Context, u directory.Unique, id string, version int64) error
 	// SetCounter sets kind's total to n if it is still expect.
 	SetCounter(ctx context.Context, kind directory.Kind, n, expect int64) error
 }
 
-// Journal is the run's memory and the handler's failure log.
+// Journal is the run's memory and the failure journal the handler writes.
 type Journal interface {
 	// LoadState returns the saved run state and its version (0 and nil
 	// when none was saved).
@@ -68,11 +68,8 @@ type Journal interface {
 	// SaveState saves data as version+1 if the saved version is still
 	// version.
 	SaveState(ctx context.Context, data []byte, version int64) error
-	// Failures returns the recorded failures with since < Time <= until,
-	// oldest first, at most limit.
-	Failures(ctx context.Context, since, until time.Time, limit int) ([]httpapi.Failure, error)
-	// LastSeen returns the latest time marked for what, zero if none.
-	LastSeen(ctx context.Context, what httpapi.Seen) (time.Time, error)
+
+	journal.Reader
 }
 
 // Rotation tells when the bearer token was last rotated.
@@ -80,46 +77,3 @@ type Rotation interface {
 	// RotatedAt returns when the current token was set.
 	RotatedAt(ctx context.Context) (time.Time, error)
 }
-
-// ItemType is what a scanned item is.
-type ItemType uint8
-
-// The item types; ItemOther is anything the checks ignore (failure
-// records, marks, counters, the run's state).
-const (
-	ItemOther ItemType = iota
-	ItemRecord
-	ItemUnique
-	ItemMember
-)
-
-// Item is one stored item as the checks see it.
-type Item struct {
-	Type ItemType
-	// Record is the record of an ItemRecord (without Groups).
-	Record *directory.Record
-	// Deleting marks a record whose delete began and has not finished.
-	Deleting bool
-	// Unique and Owner are the key of an ItemUnique and the id it names.
-	Unique Unique
-	Owner  string
-	// GroupID and UserID join an ItemMember.
-	GroupID, UserID string
-}
-
-// Ref names a record.
-type Ref struct {
-	Kind directory.Kind
-	ID   string
-}
-
-// Unique names a uniqueness item: key = value within kind.
-type Unique struct {
-	Kind  directory.Kind
-	Key   directory.Key
-	Value string
-}
-
-// uniqueKeys are the keys unique within a kind (directory.Key says which);
-// a kind's records leave the others empty.
-var uniqueKeys = []directory.Key{directory.KeyUserName, directory.KeyExternalID, directory.KeyDisplayName}

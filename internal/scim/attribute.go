@@ -46,7 +46,7 @@ type Attribute struct {
 	Name            string         `json:"name"`
 	Type            Type           `json:"type"`
 	MultiValued     bool           `json:"multiValued"`
-	Description     string         `json:"description,omitempty"`
+	Description     string         `json:"description"`
 	Required        bool           `json:"required"`
 	CanonicalValues []string       `json:"canonicalValues,omitempty"`
 	CaseExact       bool           `json:"caseExact"`

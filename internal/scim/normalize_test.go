@@ -3,6 +3,7 @@ package scim_test
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"reflect"
 	"testing"
@@ -152,5 +153,35 @@ func TestErrorRendersRFC7644Body(t *testing.T) {
 	want := `{"schemas":["urn:ietf:params:scim:api:messages:2.0:Error"],"status":"409","scimType":"uniqueness","detail":"userName \"a\" is taken"}`
 	if string(b) != want {
 		t.Errorf("got  %s\nwant %s", b, want)
+	}
+}
+
+// TestNormalizeRefusesAnAttributeGivenTwice checks that a body naming one
+// attribute under two keys is refused rather than kept in whichever order
+// the map yields its keys.
+func TestNormalizeRefusesAnAttributeGivenTwice(t *testing.T) {
+	for _, tc := range []struct {
+		name, body string
+		twice      bool
+	}{
+		{"two cases", `{"userName":"a","USERNAME":"b"}`, true},
+		{"complex and its sub-attribute", `{"name":{"givenName":"a"},"name.givenName":"b"}`, true},
+		{"sub-attribute in two cases", `{"name.givenName":"a","NAME.GIVENNAME":"b"}`, true},
+		{"extension object and URN key", `{"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User":{"department":"a"},"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department":"b"}`, true},
+		{"two sub-attributes", `{"name.givenName":"a","name.familyName":"b"}`, false},
+		{"core and extension attributes", `{"displayName":"a","urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department":"b"}`, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			for range 20 { // map order varies between runs; either order must be refused
+				_, err := scim.Users.Normalize(decode(t, tc.body))
+				var e *scim.Error
+				switch {
+				case !tc.twice && err != nil:
+					t.Fatalf("got error %v, want none", err)
+				case tc.twice && (!errors.As(err, &e) || e.Status != http.StatusBadRequest || e.ScimType != scim.InvalidValue):
+					t.Fatalf("got %v, want a 400 invalidValue", err)
+				}
+			}
+		})
 	}
 }

@@ -25,17 +25,6 @@ type Schema struct {
 // or nil.
 func (s *Schema) Attr(name string) *Attribute { return find(s.Attributes, name) }
 
-// multiValuedSubs are the sub-attributes RFC 7643 §2.4 gives every
-// multi-valued attribute, with the canonical types Entra sends.
-func multiValuedSubs(valueType Type, types ...string) func(*Attribute) {
-	return subs(
-		attr("value", valueType),
-		attr("display", String),
-		attr("type", String, canonical(types...)),
-		attr("primary", Boolean),
-	)
-}
-
 // commonAttributes are id and meta (RFC 7643 §3.1): part of every resource,
 // though no schema lists them.
 var commonAttributes = []*Attribute{
@@ -54,100 +43,7 @@ var commonAttributes = []*Attribute{
 // check that /Schemas covers every mapped attribute, and externalId is
 // usually mapped.
 func externalID() *Attribute {
-	return attr("externalId", String, caseExact, serverUnique, describe("The provisioning client's identifier for the resource."))
-}
-
-// User is the core User schema (RFC 7643 §4.1), plus Sentry's top-level
-// sentryOrgRole so that an Entra application configured for Sentry works
-// unchanged.
-var User = &Schema{
-	ID:          UserSchema,
-	Name:        "User",
-	Description: "User Account",
-	Attributes: []*Attribute{
-		attr("userName", String, required, serverUnique, describe("Unique identifier for the User, typically used by the user to directly authenticate.")),
-		externalID(),
-		attr("name", Complex, subs(
-			attr("formatted", String),
-			attr("familyName", String),
-			attr("givenName", String),
-			attr("middleName", String),
-			attr("honorificPrefix", String),
-			attr("honorificSuffix", String),
-		)),
-		attr("displayName", String),
-		attr("nickName", String),
-		attr("profileUrl", Reference, refTypes("external")),
-		attr("title", String),
-		attr("userType", String),
-		attr("preferredLanguage", String),
-		attr("locale", String),
-		attr("timezone", String),
-		attr("active", Boolean),
-		attr("password", String, never),
-		attr("emails", Complex, multi, multiValuedSubs(String, "work", "home", "other")),
-		attr("phoneNumbers", Complex, multi, multiValuedSubs(String, "work", "home", "mobile", "fax", "pager", "other")),
-		attr("ims", Complex, multi, multiValuedSubs(String, "aim", "gtalk", "icq", "xmpp", "msn", "skype", "qq", "yahoo")),
-		attr("photos", Complex, multi, multiValuedSubs(Reference, "photo", "thumbnail")),
-		attr("addresses", Complex, multi, subs(
-			attr("formatted", String),
-			attr("streetAddress", String),
-			attr("locality", String),
-			attr("region", String),
-			attr("postalCode", String),
-			attr("country", String),
-			attr("type", String, canonical("work", "home", "other")),
-			attr("primary", Boolean),
-		)),
-		attr("groups", Complex, multi, readOnly, subs(
-			attr("value", String, readOnly, caseExact),
-			attr("$ref", Reference, readOnly, refTypes("Group")),
-			attr("display", String, readOnly),
-			attr("type", String, readOnly, canonical("direct", "indirect")),
-		)),
-		attr("entitlements", Complex, multi, multiValuedSubs(String)),
-		attr("roles", Complex, multi, multiValuedSubs(String)),
-		attr("x509Certificates", Complex, multi, multiValuedSubs(Binary)),
-		attr("sentryOrgRole", String, describe("Sentry organization role, accepted for compatibility with Entra's Sentry application.")),
-	},
-}
-
-// EnterpriseUser is the enterprise User extension (RFC 7643 §4.3).
-var EnterpriseUser = &Schema{
-	ID:          EnterpriseUserSchema,
-	Name:        "EnterpriseUser",
-	Description: "Enterprise User",
-	Attributes: []*Attribute{
-		attr("employeeNumber", String),
-		attr("costCenter", String),
-		attr("organization", String),
-		attr("division", String),
-		attr("department", String),
-		attr("manager", Complex, subs(
-			attr("value", String, caseExact),
-			// The bridge computes $ref from the id, so a client's
-			// (Entra sends a relative or null one) is not kept.
-			attr("$ref", Reference, readOnly, refTypes("User")),
-			attr("displayName", String, readOnly),
-		)),
-	},
-}
-
-// Group is the core Group schema (RFC 7643 §4.2).
-var Group = &Schema{
-	ID:          GroupSchema,
-	Name:        "Group",
-	Description: "Group",
-	Attributes: []*Attribute{
-		attr("displayName", String, required, serverUnique),
-		externalID(),
-		attr("members", Complex, multi, subs(
-			attr("value", String, immutable, caseExact),
-			attr("$ref", Reference, immutable, refTypes("User", "Group")),
-			attr("display", String, readOnly),
-			attr("type", String, immutable, canonical("User", "Group")),
-		)),
-	},
+	return attr("externalId", String, caseExact, serverUnique, describe("A String that is an identifier for the resource as defined by the provisioning client."))
 }
 
 // Users and Groups are the two resource types the bridge serves.

@@ -137,7 +137,7 @@ func testTouch(t *testing.T, s directory.Store) {
 	rec := NewGroup("g1", "Sales")
 	create(t, s, rec)
 	at := rec.LastModified.Add(time.Minute)
-	v, err := s.Touch(t.Context(), directory.KindGroup, "g1", at)
+	v, err := s.Touch(t.Context(), directory.KindGroup, "g1", at, directory.MemberChange{Added: []string{"u1"}, Removed: []string{"u2"}})
 	if err != nil {
 		t.Fatalf("Touch: %v", err)
 	}
@@ -152,7 +152,7 @@ func testTouch(t *testing.T, s directory.Store) {
 	next.Version = 2
 	isErr(t, "Update from the pre-touch version", s.Update(t.Context(), &next, 1), directory.ErrVersion)
 
-	_, err = s.Touch(t.Context(), directory.KindGroup, "nothing", at)
+	_, err = s.Touch(t.Context(), directory.KindGroup, "nothing", at, directory.MemberChange{})
 	isErr(t, "Touch(missing)", err, directory.ErrNotFound)
 }
 

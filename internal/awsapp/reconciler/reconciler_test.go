@@ -12,17 +12,17 @@ func TestReadReconcilerEnv(t *testing.T) {
 	for _, tc := range []struct {
 		name    string
 		env     map[string]string
-		want    reconciler.Env
+		want    reconciler.Settings
 		wantErr []string
 	}{
 		{
 			name: "all set",
 			env: map[string]string{"TABLE_NAME": "t", "TOPIC_ARN": "arn:topic", "TOKEN_SECRET_ARN": "arn:secret",
 				"PURGE_DISABLED_AFTER_DAYS": "90", "RECONCILE_MAX_ITEMS": "5000", "LOG_LEVEL": "DEBUG"},
-			want: reconciler.Env{Table: "t", Topic: "arn:topic", TokenSecret: "arn:secret",
+			want: reconciler.Settings{Table: "t", Topic: "arn:topic", TokenSecret: "arn:secret",
 				PurgeDisabledAfterDays: 90, MaxItems: 5000, LogLevel: "DEBUG"},
 		},
-		{name: "only the table", env: map[string]string{"TABLE_NAME": "t"}, want: reconciler.Env{Table: "t"}},
+		{name: "only the table", env: map[string]string{"TABLE_NAME": "t"}, want: reconciler.Settings{Table: "t"}},
 		{
 			name:    "every problem named",
 			env:     map[string]string{"PURGE_DISABLED_AFTER_DAYS": "-1", "RECONCILE_MAX_ITEMS": "lots"},

@@ -17,9 +17,6 @@ import (
 	"github.com/scim-bridge/scim-bridge/internal/directory"
 )
 
-// uniqueKeys are the keys unique within a kind.
-var uniqueKeys = []directory.Key{directory.KeyUserName, directory.KeyExternalID, directory.KeyDisplayName}
-
 type uniqueKey struct {
 	key   directory.Key
 	value string
@@ -27,6 +24,7 @@ type uniqueKey struct {
 
 // kindData is one kind's records and indexes.
 type kindData struct {
+	kind    directory.Kind
 	records map[string]*directory.Record
 	// ids are the records' ids in byte order: List's order, which is
 	// creation order for the service's time-ordered ids.
@@ -46,11 +44,13 @@ type Store struct {
 	groups  map[string]set
 }
 
+var _ directory.Store = (*Store)(nil)
+
 // New returns an empty store.
 func New() *Store {
 	s := &Store{kinds: map[directory.Kind]*kindData{}, members: map[string]set{}, groups: map[string]set{}}
 	for _, k := range []directory.Kind{directory.KindUser, directory.KindGroup} {
-		s.kinds[k] = &kindData{records: map[string]*directory.Record{}, unique: map[uniqueKey]string{}, email: map[string]set{}}
+		s.kinds[k] = &kindData{kind: k, records: map[string]*directory.Record{}, unique: map[uniqueKey]string{}, email: map[string]set{}}
 	}
 	return s
 }
@@ -84,7 +84,7 @@ func (s *Store) Create(_ context.Context, rec *directory.Record) error {
 	if _, ok := kd.records[rec.ID]; ok {
 		return fmt.Errorf("memstore: create %s %q: id is taken: %w", rec.Kind, rec.ID, directory.ErrConflict)
 	}
-	if err := kd.checkKeys(rec.Kind, rec.ID, rec.Keys); err != nil {
+	if err := kd.checkKeys(rec.ID, rec.Keys); err != nil {
 		return err
 	}
 	kd.index(rec.ID, rec.Keys)
@@ -111,7 +111,7 @@ func (s *Store) Update(_ context.Context, rec *directory.Record, prev int64) err
 	if old.Version != prev {
 		return fmt.Errorf("memstore: update %s %q: stored version is %d, not %d: %w", rec.Kind, rec.ID, old.Version, prev, directory.ErrVersion)
 	}
-	if err := kd.checkKeys(rec.Kind, rec.ID, rec.Keys); err != nil {
+	if err := kd.checkKeys(rec.ID, rec.Keys); err != nil {
 		return err
 	}
 	kd.unindex(rec.ID, old.Keys)
@@ -122,7 +122,7 @@ func (s *Store) Update(_ context.Context, rec *directory.Record, prev int64) err
 
 // Touch bumps a record's version and lastModified and returns the version.
 // It fails with directory.ErrNotFound.
-func (s *Store) Touch(_ context.Context, kind directory.Kind, id string, at time.Time) (int64, error) {
+func (s *Store) Touch(_ context.Context, kind directory.Kind, id string, at time.Time, _ directory.MemberChange) (int64, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	kd, err := s.kind(kind)
@@ -169,18 +169,18 @@ func (s *Store) Delete(_ context.Context, kind directory.Kind, id string) error 
 
 // checkKeys fails with a *directory.ConflictError when a record other than
 // id holds one of keys' unique values.
-func (kd *kindData) checkKeys(kind directory.Kind, id string, keys directory.Keys) error {
-	for _, key := range uniqueKeys {
+func (kd *kindData) checkKeys(id string, keys directory.Keys) error {
+	for _, key := range directory.UniqueKeys(kd.kind) {
 		v := keys.Get(key)
 		if holder, ok := kd.unique[uniqueKey{key, v}]; v != "" && ok && holder != id {
-			return &directory.ConflictError{Kind: kind, Key: key, Value: v}
+			return &directory.ConflictError{Kind: kd.kind, Key: key, Value: v}
 		}
 	}
 	return nil
 }
 
 func (kd *kindData) index(id string, keys directory.Keys) {
-	for _, key := range uniqueKeys {
+	for _, key := range directory.UniqueKeys(kd.kind) {
 		if v := keys.Get(key); v != "" {
 			kd.unique[uniqueKey{key, v}] = id
 		}
@@ -194,7 +194,7 @@ func (kd *kindData) index(id string, keys directory.Keys) {
 }
 
 func (kd *kindData) unindex(id string, keys directory.Keys) {
-	for _, key := range uniqueKeys {
+	for _, key := range directory.UniqueKeys(kd.kind) {
 		if v := keys.Get(key); v != "" && kd.unique[uniqueKey{key, v}] == id {
 			delete(kd.unique, uniqueKey{key, v})
 		}

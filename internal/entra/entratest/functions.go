@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"testing"
 
@@ -40,7 +41,7 @@ type Backend struct {
 // Start creates, on the moto_server of awstest.Endpoint (so the test
 // binary must run through awstest.Main), the table and secret template.yaml
 // would create, and builds every HTTP API function of lambdatest.Functions
-// the way its main does: awsapp.Handler with TABLE_NAME and TOKEN_SECRET_ARN,
+// the way its main does: awsapp.NewHandler with TABLE_NAME and TOKEN_SECRET_ARN,
 // AWS_ENDPOINT_URL pointing at the emulator, behind httpadapter.NewV2. The
 // AWS environment variables are set with t.Setenv, so t must not be
 // parallel. Functions log warnings and errors to t.
@@ -80,14 +81,11 @@ func Start(t testing.TB) *Backend {
 		if fn.NeedsTable {
 			vars["TABLE_NAME"] = table
 		}
-		env, err := awsapp.ReadEnv(func(k string) string { return vars[k] }, fn.NeedsTable)
+		settings, err := awsapp.ReadEnv(func(k string) string { return vars[k] }, fn.NeedsTable)
 		if err != nil {
 			t.Fatalf("%s: %v", fn.LogicalID(), err)
 		}
-		h, err := awsapp.Handler(t.Context(), env, logger)
-		if err != nil {
-			t.Fatalf("%s: %v", fn.LogicalID(), err)
-		}
+		h := awsapp.NewHandler(awsapp.Config(os.Getenv), settings, logger)
 		functions[fn.LogicalID()] = httpadapter.NewV2(h).ProxyWithContext
 	}
 	b.Gateway = NewGateway(tmpl, functions)

@@ -1,14 +1,17 @@
 // Command invoke does what `sam local invoke` does, without Docker: it
 // builds a function for the host, runs it under aws-lambda-rie against a
-// moto_server it starts and seeds, sends it one API Gateway event and prints
-// the function's response.
+// moto_server it starts and seeds, sends it one event and prints the
+// function's response; for the events function, also the change events a
+// rule on its bus received.
 //
 //	go run ./internal/lambdatest/invoke -fn Users -event events/users-test-connection.json
+//	go run ./internal/lambdatest/invoke -fn Events -event events/stream-user-created.json
 //
 // -fn is the prefix of the function's logical id in template.yaml (Users,
-// Groups, Discovery); without it the template's routes choose. With -moto
-// it uses a running moto_server instead, and with -setup it only creates
-// the table, the secret and the seeded resources there (for
+// Groups, Discovery, Reconciler, Events); without it the template's routes
+// choose, and a stream event goes to Events. With -moto it uses a running
+// moto_server instead, and with -setup it only creates the table, the
+// secret, the event bus and the seeded resources there (for
 // `sam local invoke --env-vars events/env.json`).
 package main
 
@@ -58,10 +61,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var o options
 	fs := flag.NewFlagSet("invoke", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.StringVar(&o.fn, "fn", "", "function: Users, Groups or Discovery (default: the one template.yaml routes the event to)")
-	fs.StringVar(&o.event, "event", "", "API Gateway HTTP API event file, e.g. events/users-test-connection.json")
+	fs.StringVar(&o.fn, "fn", "", "function: Users, Groups, Discovery, Reconciler or Events (default: the one template.yaml routes the event to)")
+	fs.StringVar(&o.event, "event", "", "event file, e.g. events/users-test-connection.json or events/stream-user-created.json")
 	fs.StringVar(&o.moto, "moto", "", "URL of a running moto_server to use (default: start one)")
-	fs.BoolVar(&o.setupOnly, "setup", false, "only create the table, secret and seeded resources on -moto, then exit")
+	fs.BoolVar(&o.setupOnly, "setup", false, "only create the table, secret, event bus and seeded resources on -moto, then exit")
 	fs.BoolVar(&o.verbose, "v", false, "copy the emulator's and the function's output to stderr")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -70,7 +73,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		if o.moto == "" {
 			return errors.New("-setup needs -moto, the moto_server to set up")
 		}
-		return setUp(ctx, o.moto)
+		_, err := setUp(ctx, o.moto)
+		return err
 	}
 	if o.event == "" {
 		return errors.New("-event is required")
@@ -124,7 +128,7 @@ func invoke(ctx context.Context, o options, stdout, stderr io.Writer) error {
 		defer moto.Stop()
 		endpoint = moto.URL
 	}
-	setupErr := setUp(ctx, endpoint)
+	bus, setupErr := setUp(ctx, endpoint)
 	wg.Wait()
 	if err := errors.Join(buildErr, setupErr); err != nil {
 		return err
@@ -137,6 +141,7 @@ func invoke(ctx context.Context, o options, stdout, stderr io.Writer) error {
 		Endpoint:    endpoint,
 		Table:       lambdatest.LocalTable,
 		TokenSecret: lambdatest.LocalTokenSecret,
+		EventBus:    lambdatest.LocalEventBus,
 	}
 	if o.verbose {
 		cfg.Output = stderr
@@ -156,14 +161,28 @@ func invoke(ctx context.Context, o options, stdout, stderr io.Writer) error {
 	if d, err := emu.InitDuration(); err == nil {
 		fmt.Fprintf(stderr, "%s under aws-lambda-rie: init %.1f ms\n", fn.LogicalID(), float64(d.Microseconds())/1000)
 	}
+	if slices.Contains(lambdatest.Streams, fn) {
+		// A stream function answers with its batch item failures; what it
+		// published is on the bus.
+		fmt.Fprintf(stdout, "%s\n", indent(body))
+		received, err := bus.Receive(ctx)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "\n%d events on the bus %s:\n", len(received), lambdatest.LocalEventBus)
+		for _, e := range received {
+			b, err := json.Marshal(e)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(stdout, "%s\n", indent(b))
+		}
+		return nil
+	}
 	if slices.Contains(lambdatest.Scheduled, fn) {
 		// A scheduled function's answer is its own JSON (the reconciler's
 		// report); its notices are in its log (-v) unless a topic is set.
-		var indented bytes.Buffer
-		if json.Indent(&indented, body, "", "  ") == nil {
-			body = indented.Bytes()
-		}
-		_, err := fmt.Fprintf(stdout, "%s\n", body)
+		_, err := fmt.Fprintf(stdout, "%s\n", indent(body))
 		return err
 	}
 	var resp events.APIGatewayV2HTTPResponse
@@ -186,7 +205,7 @@ func function(root, name string, event []byte, stderr io.Writer) (lambdatest.Fun
 	}
 	fn, ok := lambdatest.FunctionNamed(name)
 	if !ok {
-		return fn, fmt.Errorf("unknown function %q: want Users, Groups, Discovery or Reconciler", name)
+		return fn, fmt.Errorf("unknown function %q: want Users, Groups, Discovery, Reconciler or Events", name)
 	}
 	if routeErr == nil && routed != fn {
 		fmt.Fprintf(stderr, "note: template.yaml routes this event to %s, not %s\n", routed.LogicalID(), fn.LogicalID())
@@ -196,10 +215,15 @@ func function(root, name string, event []byte, stderr io.Writer) (lambdatest.Fun
 
 // routedFunction returns the function template.yaml routes event to.
 func routedFunction(root string, event []byte) (lambdatest.Function, error) {
-	// EventBridge's scheduled event invokes the one scheduled function.
+	// EventBridge's scheduled event invokes the one scheduled function,
+	// the table's stream the one stream function.
 	var scheduled events.CloudWatchEvent
 	if json.Unmarshal(event, &scheduled) == nil && scheduled.DetailType == "Scheduled Event" {
 		return lambdatest.Scheduled[0], nil
+	}
+	var stream events.DynamoDBEvent
+	if json.Unmarshal(event, &stream) == nil && len(stream.Records) > 0 && stream.Records[0].EventSource == "aws:dynamodb" {
+		return lambdatest.Streams[0], nil
 	}
 	var ev events.APIGatewayV2HTTPRequest
 	if err := json.Unmarshal(event, &ev); err != nil {
@@ -220,14 +244,28 @@ func routedFunction(root string, event []byte) (lambdatest.Function, error) {
 	return fn, nil
 }
 
-// setUp creates the local table and secret on the moto_server at endpoint
-// and seeds the resources the events address.
-func setUp(ctx context.Context, endpoint string) error {
+// setUp creates the local table, secret and event bus on the moto_server at
+// endpoint, with a rule that sends every change event to a queue, and seeds
+// the resources the events address. It returns the queue's listener.
+func setUp(ctx context.Context, endpoint string) (*lambdatest.Listener, error) {
 	cfg := lambdatest.AWSConfig(endpoint)
 	if err := lambdatest.Setup(ctx, cfg, lambdatest.LocalTable, lambdatest.LocalTokenSecret); err != nil {
-		return err
+		return nil, err
 	}
-	return lambdatest.Seed(ctx, dynamo.New(dynamodb.NewFromConfig(cfg), lambdatest.LocalTable))
+	bus, err := lambdatest.Listen(ctx, cfg, lambdatest.LocalEventBus, lambdatest.LocalEventBus+"-listener")
+	if err != nil {
+		return nil, err
+	}
+	return bus, lambdatest.Seed(ctx, dynamo.New(dynamodb.NewFromConfig(cfg), lambdatest.LocalTable))
+}
+
+// indent returns JSON b indented, or b as it is if it is not JSON.
+func indent(b []byte) []byte {
+	var indented bytes.Buffer
+	if json.Indent(&indented, b, "", "  ") != nil {
+		return b
+	}
+	return indented.Bytes()
 }
 
 // printResponse writes resp as an HTTP response: status, headers in a

@@ -54,11 +54,11 @@ func testOrphanMembers(t *testing.T, s Store, b Breaker) {
 
 func testOrphanUniques(t *testing.T, s Store, b Breaker) {
 	create(t, s, user("u1", "alice"))
-	b.PutUnique(t, reconcile.Unique{Kind: directory.KindUser, Key: directory.KeyUserName, Value: "ghost"}, "no-such-user")
+	b.PutUnique(t, directory.Unique{Kind: directory.KindUser, Key: directory.KeyUserName, Value: "ghost"}, "no-such-user")
 	// A key the record no longer holds, as a rename that lost its second
 	// step would leave it.
-	b.PutUnique(t, reconcile.Unique{Kind: directory.KindUser, Key: directory.KeyUserName, Value: "alice-before"}, "u1")
-	b.PutUnique(t, reconcile.Unique{Kind: directory.KindGroup, Key: directory.KeyDisplayName, Value: "old sales"}, "g9")
+	b.PutUnique(t, directory.Unique{Kind: directory.KindUser, Key: directory.KeyUserName, Value: "alice-before"}, "u1")
+	b.PutUnique(t, directory.Unique{Kind: directory.KindGroup, Key: directory.KeyDisplayName, Value: "old sales"}, "g9")
 	rep := reconcileOnce(t, s, reconcile.Options{})
 	wantCounts(t, rep, reconcile.UniqueOwner, 3, 3)
 	// Released keys can be taken again.
@@ -69,9 +69,9 @@ func testOrphanUniques(t *testing.T, s Store, b Breaker) {
 
 func testMissingUniques(t *testing.T, s Store, b Breaker) {
 	create(t, s, user("u1", "alice"), storetest.NewGroup("g1", "sales"))
-	b.DeleteUnique(t, reconcile.Unique{Kind: directory.KindUser, Key: directory.KeyUserName, Value: "alice"})
-	b.DeleteUnique(t, reconcile.Unique{Kind: directory.KindUser, Key: directory.KeyExternalID, Value: "ext-u1"})
-	b.DeleteUnique(t, reconcile.Unique{Kind: directory.KindGroup, Key: directory.KeyDisplayName, Value: "sales"})
+	b.DeleteUnique(t, directory.Unique{Kind: directory.KindUser, Key: directory.KeyUserName, Value: "alice"})
+	b.DeleteUnique(t, directory.Unique{Kind: directory.KindUser, Key: directory.KeyExternalID, Value: "ext-u1"})
+	b.DeleteUnique(t, directory.Unique{Kind: directory.KindGroup, Key: directory.KeyDisplayName, Value: "sales"})
 	rep := reconcileOnce(t, s, reconcile.Options{})
 	wantCounts(t, rep, reconcile.UniqueKeys, 3, 3)
 	wantLookup(t, s, directory.KindUser, directory.KeyUserName, "alice", "u1")

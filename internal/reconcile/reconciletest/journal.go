@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/scim-bridge/scim-bridge/internal/directory"
-	"github.com/scim-bridge/scim-bridge/internal/httpapi"
+	"github.com/scim-bridge/scim-bridge/internal/journal"
 )
 
 var journalTests = []test{
@@ -16,9 +16,9 @@ var journalTests = []test{
 	{"state is saved with versions", testState},
 }
 
-func failure(at time.Time, status int, id string) httpapi.Failure {
-	return httpapi.Failure{
-		Time: at, Expires: at.Add(httpapi.DefaultFailureRetention), Method: "PATCH", Route: "/Users/{id}",
+func failure(at time.Time, status int, id string) journal.Failure {
+	return journal.Failure{
+		Time: at, Expires: at.Add(journal.DefaultRetention), Method: "PATCH", Route: "/Users/{id}",
 		Status: status, ScimType: "invalidValue", Detail: "detail of " + id, ResourceID: id,
 		ClientRequestID: "crid-" + id, HadToken: true,
 	}
@@ -26,7 +26,7 @@ func failure(at time.Time, status int, id string) httpapi.Failure {
 
 func testFailures(t *testing.T, s Store, _ Breaker) {
 	ctx := t.Context()
-	var fs []httpapi.Failure
+	var fs []journal.Failure
 	// Across midnight, to cross any partition by day.
 	for i, at := range []time.Time{now.Add(-25 * time.Hour), now.Add(-2 * time.Hour), now.Add(-time.Hour), now} {
 		f := failure(at.Add(123456789*time.Nanosecond), 400+i, string(rune('a'+i)))
@@ -39,7 +39,7 @@ func testFailures(t *testing.T, s Store, _ Breaker) {
 		name         string
 		since, until time.Time
 		limit        int
-		want         []httpapi.Failure
+		want         []journal.Failure
 	}{
 		{"all", now.Add(-30 * time.Hour), now.Add(time.Hour), 10, fs},
 		{"since excludes its own time", fs[0].Time, now.Add(time.Hour), 10, fs[1:]},
@@ -64,19 +64,19 @@ func testFailures(t *testing.T, s Store, _ Breaker) {
 
 func testSeen(t *testing.T, s Store, _ Breaker) {
 	ctx := t.Context()
-	if got, err := s.LastSeen(ctx, httpapi.SeenRequest); err != nil || !got.IsZero() {
+	if got, err := s.LastSeen(ctx, journal.SeenRequest); err != nil || !got.IsZero() {
 		t.Fatalf("LastSeen before any mark: got %v, %v; want zero", got, err)
 	}
 	later, earlier := now.Add(time.Minute+time.Millisecond), now
 	for _, at := range []time.Time{later, earlier} {
-		if err := s.MarkSeen(ctx, httpapi.SeenRequest, at); err != nil {
+		if err := s.MarkSeen(ctx, journal.SeenRequest, at); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if got, err := s.LastSeen(ctx, httpapi.SeenRequest); err != nil || !got.Equal(later) {
+	if got, err := s.LastSeen(ctx, journal.SeenRequest); err != nil || !got.Equal(later) {
 		t.Errorf("LastSeen(request): got %v, %v; want %v", got, err, later)
 	}
-	if got, err := s.LastSeen(ctx, httpapi.SeenPreviousToken); err != nil || !got.IsZero() {
+	if got, err := s.LastSeen(ctx, journal.SeenPreviousToken); err != nil || !got.IsZero() {
 		t.Errorf("LastSeen(previous-token): got %v, %v; want zero", got, err)
 	}
 }

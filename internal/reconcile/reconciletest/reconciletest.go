@@ -9,7 +9,7 @@ import (
 	"testing"
 
 	"github.com/scim-bridge/scim-bridge/internal/directory"
-	"github.com/scim-bridge/scim-bridge/internal/httpapi"
+	"github.com/scim-bridge/scim-bridge/internal/journal"
 	"github.com/scim-bridge/scim-bridge/internal/reconcile"
 )
 
@@ -18,7 +18,7 @@ import (
 type Store interface {
 	directory.Store
 	reconcile.Store
-	httpapi.FailureLog
+	journal.Writer
 }
 
 // Breaker writes what an interrupted write, or a bug, leaves behind,
@@ -27,9 +27,9 @@ type Breaker interface {
 	// PutRecord writes rec's record alone: no uniqueness item, no counter.
 	PutRecord(t *testing.T, rec *directory.Record)
 	// PutUnique writes the uniqueness item u naming id.
-	PutUnique(t *testing.T, u reconcile.Unique, id string)
+	PutUnique(t *testing.T, u directory.Unique, id string)
 	// DeleteUnique deletes the uniqueness item u.
-	DeleteUnique(t *testing.T, u reconcile.Unique)
+	DeleteUnique(t *testing.T, u directory.Unique)
 	// PutMember writes the membership of user uid in group gid.
 	PutMember(t *testing.T, gid, uid string)
 	// SetCounter sets kind's counter to n.

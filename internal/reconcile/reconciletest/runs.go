@@ -21,8 +21,8 @@ func breakAll(t *testing.T, s Store, b Breaker) {
 	create(t, s, user("u1", "alice"), storetest.NewGroup("g1", "Sales"))
 	addMembers(t, s, "g1", "u1")
 	b.PutMember(t, "g1", "ghost")
-	b.PutUnique(t, reconcile.Unique{Kind: directory.KindUser, Key: directory.KeyUserName, Value: "ghost"}, "ghost")
-	b.DeleteUnique(t, reconcile.Unique{Kind: directory.KindUser, Key: directory.KeyExternalID, Value: "ext-u1"})
+	b.PutUnique(t, directory.Unique{Kind: directory.KindUser, Key: directory.KeyUserName, Value: "ghost"}, "ghost")
+	b.DeleteUnique(t, directory.Unique{Kind: directory.KindUser, Key: directory.KeyExternalID, Value: "ext-u1"})
 	b.SetCounter(t, directory.KindGroup, 5)
 }
 

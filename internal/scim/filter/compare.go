@@ -24,10 +24,12 @@ type condition struct {
 	isTime bool
 }
 
-func newCondition(op string, want any, ref scim.Ref) condition {
+func newCondition(op string, c *Compare, ref scim.Ref) condition {
+	d := ref.Def()
+	want := c.ValueFor(d)
 	cond := condition{op: op, want: want}
 	if s, ok := want.(string); ok {
-		if d := ref.Def(); d != nil && d.Type == scim.DateTime && isOrdering(op) {
+		if d != nil && d.Type == scim.DateTime && isOrdering(op) {
 			cond.when, cond.isTime = parseTime(s)
 		}
 		cond.str, cond.fold = s, !ref.CaseExact()
@@ -38,8 +40,42 @@ func newCondition(op string, want any, ref scim.Ref) condition {
 	return cond
 }
 
+// ValueFor returns c's comparison value read in the type that def, the
+// definition of the compared attribute, gives it, so that clients need not
+// know the JSON type of every attribute: for a boolean attribute the strings
+// "true" and "false" in any case are booleans (Entra's
+// roles[primary eq "True"]); for a string, reference or binary attribute a
+// number or boolean literal is its text (employeeNumber eq 42). Any other
+// value, and every value when def is nil (an extension the bridge has no
+// schema for), is returned as parsed.
+func (c *Compare) ValueFor(def *scim.Attribute) any {
+	if def == nil {
+		return c.Value
+	}
+	switch def.Type {
+	case scim.Boolean:
+		if s, ok := c.Value.(string); ok {
+			switch {
+			case strings.EqualFold(s, "true"):
+				return true
+			case strings.EqualFold(s, "false"):
+				return false
+			}
+		}
+	case scim.String, scim.Reference, scim.Binary:
+		switch v := c.Value.(type) {
+		case json.Number:
+			return v.String()
+		case bool:
+			return strconv.FormatBool(v)
+		}
+	}
+	return c.Value
+}
+
 // holds reports whether have satisfies cond. Values of different types never
-// compare: a boolean attribute is not "eq" to the string "true".
+// compare: an attribute of an unknown extension holding the boolean true is
+// not "eq" to the string "true".
 func (cond *condition) holds(have any) bool {
 	switch want := cond.want.(type) {
 	case string:
@@ -102,6 +138,9 @@ func order(op string, c int) bool {
 	return false
 }
 
+// parseTime reads an RFC 3339 date-time (RFC 7643 §2.3.5) with any number
+// of fractional digits (those past nanoseconds are dropped) and any offset,
+// such as the seven digits .NET writes: 2015-10-10T14:38:21.8617979-07:00.
 func parseTime(s string) (time.Time, bool) {
 	t, err := time.Parse(time.RFC3339, s)
 	return t, err == nil

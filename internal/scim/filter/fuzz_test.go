@@ -25,6 +25,15 @@ var fuzzSeeds = []string{
 	`userName eq "\u00e9\"\\\ud83d\ude00"`,
 	"displayName co \"\xff\"",
 	`((((a pr))))`,
+	`userName sw O`,
+	`name.familyName eq Employee and (emails.value co example.com or emails.value co example.org)`,
+	`meta.created gt 2015-10-10T14:38:21.8617979-07:00`,
+	`meta.lastModified+le+2015-10-10T14:38:21+02:00+or+a+eq+1e+3`,
+	`roles[primary eq "True"].value eq Admin`,
+	`emails[type eq work and primary eq True]`,
+	`userName eq O'Brien or x eq 01 or y eq - or z eq 1e`,
+	`userName eq and`,
+	`userName eq 'x'`,
 }
 
 // isLimit reports whether err is the length or depth limit, which a
@@ -81,6 +90,10 @@ func FuzzParsePath(f *testing.F) {
 		custom + `:bar`,
 		`addresses[type eq "work"].Formatted`,
 		`phoneNumbers[type eq "mobile" and not (primary eq false)].value`,
+		`roles[primary eq "True"].value`,
+		`roles[primary eq True].display`,
+		`emails[type eq work].value`,
+		`x[a eq 2015-10-10T14:38:21.8617979+02:00 or b eq c+d]`,
 	} {
 		f.Add(s)
 	}

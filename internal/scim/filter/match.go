@@ -115,7 +115,7 @@ func evaluate(c *Compare, ref scim.Ref, v any) bool {
 	if op == "ne" {
 		op = "eq"
 	}
-	cond := newCondition(op, c.Value, ref)
+	cond := newCondition(op, c, ref)
 	return anyValue(v, sub, &cond) != (c.Op == "ne")
 }
 

@@ -16,10 +16,12 @@ var operators = [...]string{"eq", "ne", "co", "sw", "ew", "gt", "ge", "lt", "le"
 // "or", "not (…)", grouping parentheses and value paths such as
 // emails[type eq "work"]. Operators and keywords are case-insensitive.
 //
-// It also accepts what Microsoft Entra ID sends beyond the RFC grammar:
-// emails[type eq "work"].value eq "x", which parses as the ValuePath
-// emails[type eq "work" and value eq "x"]; "+" for the spaces between tokens;
-// and any run of spaces and tabs as one separator.
+// It also accepts what Microsoft Entra ID and other clients send beyond the
+// RFC grammar: emails[type eq "work"].value eq "x", which parses as the
+// ValuePath emails[type eq "work" and value eq "x"]; "+" for the spaces
+// between tokens; any run of spaces and tabs as one separator; and unquoted
+// values (userName sw O), read as strings unless they are true, false, null
+// or a JSON number (the rules are in docs/decisions.md, "Filter parser").
 //
 // Returns a 400 *scim.Error with scimType invalidFilter for bad syntax, a
 // filter longer than 4096 bytes or one nested more than 32 levels deep.

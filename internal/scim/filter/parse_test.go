@@ -108,6 +108,39 @@ func TestParse(t *testing.T) {
 		{"no space before a string", `userName eq"x"`, cmp("userName", "eq", "x")},
 		{"nested parentheses", `((((a pr))))`, cmp("a", "pr", nil)},
 		{"urn value path", custom + `:tags[value eq "x"]`, &filter.ValuePath{Attr: attr(custom + ":tags"), Filter: cmp("value", "eq", "x")}},
+		// Unquoted values (docs/decisions.md, "Filter parser").
+		{"bare word", `userName sw O`, cmp("userName", "sw", "O")},
+		{"bare words in groups", `name.familyName eq Employee and (emails.value co example.com or emails.value co example.org)`, &filter.And{
+			Left:  cmp("name.familyName", "eq", "Employee"),
+			Right: &filter.Or{Left: cmp("emails.value", "co", "example.com"), Right: cmp("emails.value", "co", "example.org")},
+		}},
+		{"bare date-time with seven digits and an offset", `meta.created gt 2015-10-10T14:38:21.8617979-07:00`, cmp("meta.created", "gt", "2015-10-10T14:38:21.8617979-07:00")},
+		{"bare date-time with a plus offset", `meta.created gt 2015-10-10T14:38:21+02:00`, cmp("meta.created", "gt", "2015-10-10T14:38:21+02:00")},
+		{"bare date-time with plus for spaces", `(meta.created+gt+2015-10-10T14:38:21+02:00)+and+userName+eq+x`, &filter.And{
+			Left: cmp("meta.created", "gt", "2015-10-10T14:38:21+02:00"), Right: cmp("userName", "eq", "x"),
+		}},
+		{"bare exponent with plus for spaces", `a+eq+1e+3+and+b+eq+1e+and+c+pr`, &filter.And{
+			Left:  &filter.And{Left: cmp("a", "eq", json.Number("1e+3")), Right: cmp("b", "eq", "1e")},
+			Right: cmp("c", "pr", nil),
+		}},
+		{"bare word with an apostrophe", `userName eq O'Brien`, cmp("userName", "eq", "O'Brien")},
+		{"bare word with non-ASCII letters", `displayName eq Zoë`, cmp("displayName", "eq", "Zoë")},
+		{"bare word that looks like an attribute", `displayName eq userName`, cmp("displayName", "eq", "userName")},
+		{"bare word that looks like an operator", `title eq pr`, cmp("title", "eq", "pr")},
+		{"bare words in a value path", `emails[type eq work].value eq a@contoso.com`, &filter.ValuePath{
+			Attr:   attr("emails"),
+			Filter: &filter.And{Left: cmp("type", "eq", "work"), Right: cmp("value", "eq", "a@contoso.com")},
+		}},
+		{"bare word before a closing bracket", `emails[value co example.com]`, &filter.ValuePath{Attr: attr("emails"), Filter: cmp("value", "co", "example.com")}},
+		{"bare True is a boolean", `roles[primary eq True]`, &filter.ValuePath{Attr: attr("roles"), Filter: cmp("primary", "eq", true)}},
+		{"quoted True is a string", `roles[primary eq "True"]`, &filter.ValuePath{Attr: attr("roles"), Filter: cmp("primary", "eq", "True")}},
+		{"bare number", `a eq 42`, cmp("a", "eq", json.Number("42"))},
+		{"bare word with a leading zero", `a eq 01`, cmp("a", "eq", "01")},
+		{"bare word with a trailing dot", `a eq 1.`, cmp("a", "eq", "1.")},
+		{"bare word with an empty exponent", `a eq 1e`, cmp("a", "eq", "1e")},
+		{"bare minus", `a eq -`, cmp("a", "eq", "-")},
+		{"bare word starting with digits", `externalId eq 0190a1b2-c3d4`, cmp("externalId", "eq", "0190a1b2-c3d4")},
+		{"bare word keeps backslashes", `userName eq a\b`, cmp("userName", "eq", `a\b`)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -135,12 +168,13 @@ func TestParseInvalid(t *testing.T) {
 		{"short unicode escape", `userName eq "\u00e"`},
 		{"raw control character", "userName eq \"a\x01b\""},
 		{"single quotes", `userName eq 'alice'`},
-		{"bare word value", `userName eq alice`},
-		{"leading zero", `a eq 01`},
-		{"trailing dot", `a eq 1.`},
-		{"empty exponent", `a eq 1e`},
-		{"lone minus", `a eq -`},
-		{"number glued to a word", `a eq 12abc`},
+		{"single quotes in a value path", `emails[type eq 'work']`},
+		{"keyword and as a value", `userName eq and`},
+		{"keyword or as a value", `userName eq OR title pr`},
+		{"keyword not as a value", `userName eq not`},
+		{"two bare words", `userName eq alice bob`},
+		{"bare word glued to a string", `userName eq ab"c"`},
+		{"bare word before a bracket", `userName eq b[c eq d]`},
 		{"pr with a value", `title pr "x"`},
 		{"dangling and", `userName eq "a" and`},
 		{"leading or", `or userName eq "a"`},
@@ -204,6 +238,8 @@ func TestStringReparses(t *testing.T) {
 		`a pr or (b pr or c pr)`,
 		`emails[(type eq "work" or type eq "home")].value eq "x"`,
 		"displayName eq \"tab\\there\\u0001\"",
+		`name.familyName eq Employee and (emails.value co example.com or emails.value co example.org)`,
+		`meta.created gt 2015-10-10T14:38:21.8617979-07:00 and userName sw O'Brien`,
 		enterprise + `:manager.value eq "m" or x eq -2.5E-3 or y eq null`,
 	} {
 		e, err := filter.Parse(in)

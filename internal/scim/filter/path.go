@@ -1,6 +1,10 @@
 package filter
 
-import "github.com/scim-bridge/scim-bridge/internal/scim"
+import (
+	"unicode/utf8"
+
+	"github.com/scim-bridge/scim-bridge/internal/scim"
+)
 
 // ParsePath parses the path of a PATCH operation (RFC 7644 §3.5.2:
 // PATH = attrPath / valuePath [subAttr]), such as "name.givenName",
@@ -11,10 +15,16 @@ import "github.com/scim-bridge/scim-bridge/internal/scim"
 // job.
 //
 // Returns a 400 *scim.Error with scimType invalidPath for bad syntax, a path
-// longer than 4096 bytes or a value filter nested more than 32 levels deep.
+// that is not valid UTF-8, longer than 4096 bytes or with a value filter
+// nested more than 32 levels deep.
 func ParsePath(s string) (*Path, error) {
 	if len(s) > maxLen {
 		return nil, scim.BadRequest(scim.InvalidPath, "path too long: %d bytes, the limit is %d", len(s), maxLen)
+	}
+	if !utf8.ValidString(s) {
+		// Unquoted values are kept as written, so the path must be
+		// valid text; a decoded JSON body always is.
+		return nil, scim.BadRequest(scim.InvalidPath, "the path is not valid UTF-8")
 	}
 	p := &scanner{s: s, what: "path", scimType: scim.InvalidPath}
 	p.skipSpace()

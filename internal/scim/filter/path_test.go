@@ -32,6 +32,11 @@ func TestParsePath(t *testing.T) {
 		}},
 		{`members[value eq "a+b"]`, &filter.Path{Attr: attr("members"), Filter: cmp("value", "eq", "a+b")}},
 		{` name.familyName `, &filter.Path{Attr: scim.AttrPath{Name: "name", Sub: "familyName"}}},
+		{`roles[primary eq "True"].value`, &filter.Path{Attr: attr("roles"), Filter: cmp("primary", "eq", "True"), Sub: "value"}},
+		{`roles[primary eq True].display`, &filter.Path{Attr: attr("roles"), Filter: cmp("primary", "eq", true), Sub: "display"}},
+		{`emails[type eq work].value`, &filter.Path{Attr: attr("emails"), Filter: cmp("type", "eq", "work"), Sub: "value"}},
+		{`x[a eq 2015-10-10T14:38:21+02:00]`, &filter.Path{Attr: attr("x"), Filter: cmp("a", "eq", "2015-10-10T14:38:21+02:00")}},
+		{`x[a eq b+c]`, &filter.Path{Attr: attr("x"), Filter: cmp("a", "eq", "b+c")}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
@@ -65,6 +70,7 @@ func TestParsePathInvalid(t *testing.T) {
 		{"bad name", `1name`},
 		{"empty urn segment", `urn::`},
 		{"urn with trailing colon", `urn:a:b:`},
+		{"invalid UTF-8 in an unquoted value", "x[a eq \xff]"},
 		{"too long", strings.Repeat("a", 4097)},
 		{"too deep", `emails[` + strings.Repeat("(", 32) + "a pr" + strings.Repeat(")", 32) + `]`},
 	}

@@ -111,17 +111,18 @@ func (p *scanner) enter() error {
 
 func (p *scanner) leave() { p.depth-- }
 
-// value reads a comparison value: a JSON string or number, true, false or
-// null, the keywords in any case like the operators (RFC 7644 §3.4.2.2).
+// value reads a comparison value: a JSON string, number, true, false or null,
+// the keywords in any case like the operators (RFC 7644 §3.4.2.2), or an
+// unquoted word, read as a string (see bare).
 func (p *scanner) value() (any, error) {
 	p.skipSpace()
-	switch c := p.peek(); {
-	case c == '"':
+	if p.peek() == '"' {
 		return p.str()
-	case c == '-' || ('0' <= c && c <= '9'):
-		return p.number()
 	}
-	switch w := p.peekWord(); {
+	w := p.bare()
+	switch {
+	case w == "":
+		return nil, p.errorf("expected a value (a quoted string, a number, true, false or null), found %s", p.found())
 	case strings.EqualFold(w, "true"):
 		p.pos += len(w)
 		return true, nil
@@ -131,8 +132,89 @@ func (p *scanner) value() (any, error) {
 	case strings.EqualFold(w, "null"):
 		p.pos += len(w)
 		return nil, nil
+	case isKeyword(w):
+		return nil, p.errorf("expected a value, found the keyword %q; quote a value that is a keyword, as in \"%s\"", w, w)
+	case w[0] == '\'':
+		return nil, p.errorf("single quotes do not delimit strings; quote values with \", as in \"%s\"", strings.Trim(w, "'"))
 	}
-	return nil, p.errorf("expected a value (a quoted string, a number, true, false or null), found %s", p.found())
+	p.pos += len(w)
+	if isNumber(w) {
+		return json.Number(w), nil
+	}
+	return w, nil
+}
+
+// bare returns the unquoted word at the current position without consuming
+// it. Clients such as Microsoft's SCIM validation suite send values without
+// quotes (userName sw O, meta.created gt 2015-10-10T14:38:21.8617979-07:00),
+// so a word that is not true, false, null or a JSON number is read as a
+// string. A word ends at a space, a parenthesis, a bracket or a quote. In a
+// filter "+" also ends it, since it stands for a space, except where it
+// joins a JSON number's exponent (1e+3) or a date-time's offset (+02:00),
+// which would otherwise be cut in two.
+func (p *scanner) bare() string {
+	w := p.peekWord()
+	end := p.pos + len(w)
+	if !p.plusIsSpace || end >= len(p.s) || p.s[end] != '+' {
+		return w
+	}
+	next := end + 1
+	for next < len(p.s) && !p.isDelim(p.s[next]) {
+		next++
+	}
+	if joined := p.s[p.pos:next]; isNumber(joined) || isTime(joined) {
+		return joined
+	}
+	return w
+}
+
+func isTime(s string) bool {
+	_, ok := parseTime(s)
+	return ok
+}
+
+// isKeyword reports whether w is a logical operator, which cannot be an
+// unquoted value: in userName eq and x pr, "and" would be ambiguous.
+func isKeyword(w string) bool {
+	return strings.EqualFold(w, "and") || strings.EqualFold(w, "or") || strings.EqualFold(w, "not")
+}
+
+// isNumber reports whether w is a JSON number (RFC 8259 §6).
+func isNumber(w string) bool {
+	i := 0
+	digits := func() int {
+		n := 0
+		for i < len(w) && '0' <= w[i] && w[i] <= '9' {
+			i++
+			n++
+		}
+		return n
+	}
+	if i < len(w) && w[i] == '-' {
+		i++
+	}
+	switch {
+	case i < len(w) && w[i] == '0':
+		i++
+	case digits() == 0:
+		return false
+	}
+	if i < len(w) && w[i] == '.' {
+		i++
+		if digits() == 0 {
+			return false
+		}
+	}
+	if i < len(w) && (w[i] == 'e' || w[i] == 'E') {
+		i++
+		if i < len(w) && (w[i] == '+' || w[i] == '-') {
+			i++
+		}
+		if digits() == 0 {
+			return false
+		}
+	}
+	return i == len(w)
 }
 
 // str reads a JSON string (RFC 8259 §7). Strings without escapes, control
@@ -164,46 +246,4 @@ func (p *scanner) str() (string, error) {
 		}
 	}
 	return "", p.errorf("unterminated string")
-}
-
-// number reads a JSON number (RFC 8259 §6), keeping its text.
-func (p *scanner) number() (json.Number, error) {
-	start, i := p.pos, p.pos
-	digits := func() int {
-		n := 0
-		for i < len(p.s) && '0' <= p.s[i] && p.s[i] <= '9' {
-			i++
-			n++
-		}
-		return n
-	}
-	if i < len(p.s) && p.s[i] == '-' {
-		i++
-	}
-	switch {
-	case i < len(p.s) && p.s[i] == '0':
-		i++
-	case digits() == 0:
-		return "", p.errorf("malformed number")
-	}
-	if i < len(p.s) && p.s[i] == '.' {
-		i++
-		if digits() == 0 {
-			return "", p.errorf("malformed number: digits must follow the decimal point")
-		}
-	}
-	if i < len(p.s) && (p.s[i] == 'e' || p.s[i] == 'E') {
-		i++
-		if i < len(p.s) && (p.s[i] == '+' || p.s[i] == '-') {
-			i++
-		}
-		if digits() == 0 {
-			return "", p.errorf("malformed number: digits must follow the exponent")
-		}
-	}
-	if i < len(p.s) && !p.isDelim(p.s[i]) {
-		return "", p.errorf("malformed number %q", p.s[start:p.wordEnd()])
-	}
-	p.pos = i
-	return json.Number(p.s[start:i]), nil
 }

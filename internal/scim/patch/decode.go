@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/scim-bridge/scim-bridge/internal/scim"
+	"github.com/scim-bridge/scim-bridge/internal/scim/codec"
 	"github.com/scim-bridge/scim-bridge/internal/scim/filter"
 )
 
@@ -34,7 +35,7 @@ const (
 // path nor an object value. Returns a 413 *scim.Error (tooMany) for more than
 // MaxOperations operations.
 func Decode(body []byte) ([]Op, error) {
-	doc, err := scim.DecodeObject(body, "the PATCH body")
+	doc, err := codec.DecodeObject(body, "the PATCH body")
 	if err != nil {
 		return nil, err
 	}

@@ -7,7 +7,7 @@ import (
 )
 
 // entraDefault is the PATCH Entra sends for a changed user without the
-// aadOptscim062020 flag (entra-behaviour.md §1.4).
+// aadOptscim062020 flag (docs/entra.md §3.1).
 var entraDefault = body(
 	`{"op":"Replace","path":"emails[type eq \"work\"].value","value":"new@contoso.com"}`,
 	`{"op":"Replace","path":"name.givenName","value":"Al"}`,
@@ -194,5 +194,68 @@ func TestApplyManager(t *testing.T) {
 			after: aliceWith(`{"` + ext + `":null}`),
 		},
 		{name: "manager of the wrong type", body: body(`{"op":"add","path":"manager","value":42}`), status: 400, scimType: scim.InvalidValue},
+	})
+}
+
+// TestApplyEntraSingleAppRole checks Entra's SingleAppRoleAssignment
+// mapping: roles[primary eq "True"] carries "True" as a string, and must
+// select the boolean primary role, so that a role change replaces the role
+// instead of adding a second one and leaving the old one behind.
+func TestApplyEntraSingleAppRole(t *testing.T) {
+	const admin = `{"roles":[{"primary":true,"type":"WindowsAzureActiveDirectoryRole","value":"Admin","display":"Admin"}]}`
+	const reader = `{"roles":[{"primary":true,"type":"WindowsAzureActiveDirectoryRole","value":"Reader","display":"Reader"}]}`
+	change := func(filter string) string {
+		return body(
+			`{"op":"Replace","path":"roles[primary eq `+filter+`].value","value":"Reader"}`,
+			`{"op":"Replace","path":"roles[primary eq `+filter+`].display","value":"Reader"}`,
+			`{"op":"Replace","path":"roles[primary eq `+filter+`].type","value":"WindowsAzureActiveDirectoryRole"}`)
+	}
+	runApply(t, []applyCase{
+		{name: "default dialect: a role change replaces the primary role", before: aliceWith(admin), body: change(`\"True\"`), after: aliceWith(reader)},
+		{name: "the string in any case", before: aliceWith(admin), body: change(`\"true\"`), after: aliceWith(reader)},
+		{name: "aadOptscim062020: a boolean filter", before: aliceWith(admin), body: change(`true`), after: aliceWith(reader)},
+		{name: "an unquoted True", before: aliceWith(admin), body: change(`True`), after: aliceWith(reader)},
+		{
+			name: "the first role is created primary",
+			body: body(
+				`{"op":"Add","path":"roles[primary eq \"True\"].value","value":"Admin"}`,
+				`{"op":"Add","path":"roles[primary eq \"True\"].display","value":"Admin"}`,
+				`{"op":"Add","path":"roles[primary eq \"True\"].type","value":"WindowsAzureActiveDirectoryRole"}`),
+			after: aliceWith(admin),
+		},
+		{
+			name:   "only the primary role changes",
+			before: aliceWith(`{"roles":[{"value":"Auditor","primary":false},{"value":"Admin","primary":true}]}`),
+			body:   body(`{"op":"Replace","path":"roles[primary eq \"True\"].value","value":"Reader"}`),
+			after:  aliceWith(`{"roles":[{"value":"Auditor","primary":false},{"value":"Reader","primary":true}]}`),
+		},
+		{
+			name:   "a string False selects the non-primary roles",
+			before: aliceWith(`{"roles":[{"value":"Auditor","primary":false},{"value":"Admin","primary":true}]}`),
+			body:   body(`{"op":"Remove","path":"roles[primary eq \"False\"]"}`),
+			after:  aliceWith(`{"roles":[{"value":"Admin","primary":true}]}`),
+		},
+		{
+			name:   "removing the primary role",
+			before: aliceWith(admin),
+			body:   body(`{"op":"Remove","path":"roles[primary eq \"True\"]"}`),
+			after:  aliceWith(`{"roles":null}`),
+		},
+		{
+			name:  "a string True describes one element with a boolean True",
+			body:  body(`{"op":"Add","path":"roles[primary eq \"True\" and primary eq true].value","value":"Admin"}`),
+			after: aliceWith(`{"roles":[{"primary":true,"value":"Admin"}]}`),
+		},
+		{
+			name:  "the string primary of emails",
+			body:  body(`{"op":"Replace","path":"emails[primary eq \"true\"].value","value":"new@contoso.com"}`),
+			after: aliceWith(`{"emails":[{"primary":true,"type":"work","value":"new@contoso.com"}]}`),
+		},
+		{
+			name:     "a string that is no boolean describes no element",
+			body:     body(`{"op":"Add","path":"roles[primary eq \"perhaps\"].value","value":"Admin"}`),
+			status:   400,
+			scimType: scim.InvalidValue,
+		},
 	})
 }

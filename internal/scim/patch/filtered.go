@@ -143,10 +143,13 @@ func equalities(attr *scim.Attribute, f filter.Expr, out map[string]any) bool {
 		if !ok || e.Op != "eq" || e.Value == nil {
 			return false
 		}
-		if old, dup := out[name]; dup && !reflect.DeepEqual(old, e.Value) {
+		// Read as the filter compares it: primary eq "True" describes
+		// an element whose primary is true.
+		v := e.ValueFor(attr.Sub(name))
+		if old, dup := out[name]; dup && !reflect.DeepEqual(old, v) {
 			return false
 		}
-		out[name] = e.Value
+		out[name] = v
 		return true
 	case *filter.And:
 		return equalities(attr, e.Left, out) && equalities(attr, e.Right, out)

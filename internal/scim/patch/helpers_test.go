@@ -32,7 +32,7 @@ type applyCase struct {
 	detail string
 }
 
-// alice is a user as Entra creates her (entra-behaviour.md §1.2).
+// alice is a user as Entra creates her (docs/entra.md §2.2).
 const alice = `{"userName":"alice@contoso.com","externalId":"alice","active":true,"displayName":"Alice A",
  "name":{"formatted":"Alice A","familyName":"A","givenName":"Alice"},
  "emails":[{"primary":true,"type":"work","value":"alice@contoso.com"}],

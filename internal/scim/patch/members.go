@@ -116,7 +116,7 @@ func filterIDs(f filter.Expr, ids []string) ([]string, bool) {
 	switch e := f.(type) {
 	case *filter.Compare:
 		name, ok := subName(groupMembers, e.Attr)
-		id, isString := e.Value.(string)
+		id, isString := e.ValueFor(groupMembers.Sub("value")).(string)
 		if !ok || name != "value" || e.Op != "eq" || !isString || id == "" {
 			return nil, false
 		}
