@@ -53,6 +53,26 @@ func (b breaker) DeleteUnique(t *testing.T, u directory.Unique) {
 	})
 }
 
+func (b breaker) PutEntry(t *testing.T, e directory.Entry) {
+	b.write(t, func(tx *bolt.Tx) error {
+		kb, err := bucketsOf(tx, e.Kind)
+		if err != nil {
+			return err
+		}
+		return kb.entries.Put(indexEntry(e.Key, e.Value, e.ID), nil)
+	})
+}
+
+func (b breaker) DeleteEntry(t *testing.T, e directory.Entry) {
+	b.write(t, func(tx *bolt.Tx) error {
+		kb, err := bucketsOf(tx, e.Kind)
+		if err != nil {
+			return err
+		}
+		return kb.entries.Delete(indexEntry(e.Key, e.Value, e.ID))
+	})
+}
+
 func (b breaker) PutMember(t *testing.T, gid, uid string) {
 	b.write(t, func(tx *bolt.Tx) error {
 		if err := tx.Bucket(bucketMembers).Put(pair(gid, uid), nil); err != nil {

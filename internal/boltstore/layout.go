@@ -14,13 +14,20 @@ import (
 //
 //	<Kind>/records  id -> encode(record)
 //	<Kind>/unique   key name, 0x00, value -> id        (directory.UniqueKeys)
+//	<Kind>/entries  key name, 0x00, pair(value, id) -> nil (directory.EntryKeys)
 //	<Kind>/email    pair(value, id) -> nil             (email is not unique)
 //	members         pair(groupID, userID) -> nil       (a group's members)
 //	groups          pair(userID, groupID) -> nil       (a user's groups)
 //	counts          Kind -> uint64, big-endian         (List's total)
 //
 // Both membership directions are stored so that Members and a user's
-// Groups are each one prefix scan.
+// Groups are each one prefix scan, and so are the records holding an entry
+// key's value.
+//
+// Files written before issue 11 also hold an externalId item in
+// <Kind>/unique (externalId was unique then). Writes neither claim nor
+// check it; Lookup reads it as one more entry of its id, and the
+// reconciler replaces it with the record's entry.
 var (
 	bucketMembers = []byte("members")
 	bucketGroups  = []byte("groups")
@@ -35,19 +42,20 @@ type kindBuckets struct {
 	kind    directory.Kind
 	records *bolt.Bucket
 	unique  *bolt.Bucket
+	entries *bolt.Bucket
 	email   *bolt.Bucket
 }
 
-func bucketNames(kind directory.Kind) (records, unique, email []byte) {
-	return []byte(kind + "/records"), []byte(kind + "/unique"), []byte(kind + "/email")
+func bucketNames(kind directory.Kind) (records, unique, entries, email []byte) {
+	return []byte(kind + "/records"), []byte(kind + "/unique"), []byte(kind + "/entries"), []byte(kind + "/email")
 }
 
 // createBuckets makes every bucket that does not exist yet.
 func createBuckets(tx *bolt.Tx) error {
 	names := [][]byte{bucketMembers, bucketGroups, bucketCounts}
 	for _, kind := range kinds {
-		r, u, e := bucketNames(kind)
-		names = append(names, r, u, e)
+		r, u, n, e := bucketNames(kind)
+		names = append(names, r, u, n, e)
 	}
 	for _, name := range names {
 		if _, err := tx.CreateBucketIfNotExists(name); err != nil {
@@ -60,9 +68,9 @@ func createBuckets(tx *bolt.Tx) error {
 // bucketsOf returns kind's buckets, failing for a kind the store does not
 // keep.
 func bucketsOf(tx *bolt.Tx, kind directory.Kind) (kindBuckets, error) {
-	r, u, e := bucketNames(kind)
-	kb := kindBuckets{kind: kind, records: tx.Bucket(r), unique: tx.Bucket(u), email: tx.Bucket(e)}
-	if kb.records == nil || kb.unique == nil || kb.email == nil {
+	r, u, n, e := bucketNames(kind)
+	kb := kindBuckets{kind: kind, records: tx.Bucket(r), unique: tx.Bucket(u), entries: tx.Bucket(n), email: tx.Bucket(e)}
+	if kb.records == nil || kb.unique == nil || kb.entries == nil || kb.email == nil {
 		return kindBuckets{}, fmt.Errorf("unknown kind %q", kind)
 	}
 	return kb, nil
@@ -72,9 +80,19 @@ func uniqueEntry(key directory.Key, value string) []byte {
 	return append([]byte(key+"\x00"), value...)
 }
 
-// index adds keys to the kind's indexes for record id. It fails with a
-// *directory.ConflictError if another record holds one of the unique keys.
-// Empty keys are not indexed.
+// indexEntry is the key of the entry of record id holding key = value in
+// <Kind>/entries; indexPrefix(key, value) starts every entry of that value.
+func indexEntry(key directory.Key, value, id string) []byte {
+	return append(indexPrefix(key, value), id...)
+}
+
+func indexPrefix(key directory.Key, value string) []byte {
+	return append([]byte(key+"\x00"), pairPrefix(value)...)
+}
+
+// index adds keys to the kind's indexes for record id: uniqueness items,
+// index entries and the email. It fails with a *directory.ConflictError if
+// another record holds one of the unique keys. Empty keys are not indexed.
 func (kb kindBuckets) index(id string, keys directory.Keys) error {
 	for _, key := range directory.UniqueKeys(kb.kind) {
 		v := keys.Get(key)
@@ -89,6 +107,13 @@ func (kb kindBuckets) index(id string, keys directory.Keys) error {
 			return err
 		}
 	}
+	for _, key := range directory.EntryKeys(kb.kind) {
+		if v := keys.Get(key); v != "" {
+			if err := kb.entries.Put(indexEntry(key, v, id), nil); err != nil {
+				return err
+			}
+		}
+	}
 	if keys.Email == "" {
 		return nil
 	}
@@ -100,6 +125,13 @@ func (kb kindBuckets) unindex(id string, keys directory.Keys) error {
 	for _, key := range directory.UniqueKeys(kb.kind) {
 		if v := keys.Get(key); v != "" {
 			if err := kb.unique.Delete(uniqueEntry(key, v)); err != nil {
+				return err
+			}
+		}
+	}
+	for _, key := range directory.EntryKeys(kb.kind) {
+		if v := keys.Get(key); v != "" {
+			if err := kb.entries.Delete(indexEntry(key, v, id)); err != nil {
 				return err
 			}
 		}

@@ -1,8 +1,11 @@
 package boltstore
 
 import (
+	"bytes"
 	"context"
+	"errors"
 	"fmt"
+	"slices"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -31,8 +34,9 @@ func (s *Store) Get(ctx context.Context, kind directory.Kind, id string) (rec *d
 }
 
 // Lookup returns the records of kind whose key equals value, users with
-// their groups: at most one for a unique key, none for an empty value. It
-// reads the key's index and the records it names, and never scans.
+// their groups: at most one for a unique key, every holder in id order for
+// an entry key or the email, none for an empty value. It reads the key's
+// index and the records it names, and never scans.
 func (s *Store) Lookup(ctx context.Context, kind directory.Kind, key directory.Key, value string) (recs []*directory.Record, err error) {
 	defer wrapf(&err, "lookup %s %s %q", noun(kind), key, value)
 	if err := ctx.Err(); err != nil {
@@ -47,20 +51,30 @@ func (s *Store) Lookup(ctx context.Context, kind directory.Kind, key directory.K
 			return err
 		}
 		var ids []string
-		switch key {
-		case directory.KeyUserName, directory.KeyExternalID, directory.KeyDisplayName:
+		switch {
+		case directory.IsUnique(kind, key):
 			if id := kb.unique.Get(uniqueEntry(key, value)); id != nil {
 				ids = []string{string(id)}
 			}
-		case directory.KeyEmail:
+		case slices.Contains(directory.EntryKeys(kind), key):
+			ids = kb.holders(key, value)
+		case key == directory.KeyEmail:
 			ids = partners(kb.email, value)
+		case key == directory.KeyUserName, key == directory.KeyDisplayName:
+			// Not a key of this kind: no record holds it.
 		default:
 			return fmt.Errorf("unknown key %q", key)
 		}
 		for _, id := range ids {
 			rec, err := kb.load(id)
+			if errors.Is(err, directory.ErrNotFound) && !directory.IsUnique(kind, key) {
+				continue // a legacy item of a record since deleted
+			}
 			if err != nil {
 				return fmt.Errorf("index entry for %q: %w", id, err)
+			}
+			if rec.Keys.Get(key) != value {
+				continue // a legacy item of a record whose value changed
 			}
 			fillGroups(tx, rec)
 			recs = append(recs, rec)
@@ -133,6 +147,23 @@ func (s *Store) MissingUsers(ctx context.Context, ids []string) (missing []strin
 		return nil
 	})
 	return missing, err
+}
+
+// holders returns the ids of the records with entries of key = value, in
+// id order, and that of a legacy uniqueness item of the key (a file written
+// before issue 11), which may no longer hold the value.
+func (kb kindBuckets) holders(key directory.Key, value string) []string {
+	var ids []string
+	prefix := indexPrefix(key, value)
+	c := kb.entries.Cursor()
+	for k, _ := c.Seek(prefix); bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+		ids = append(ids, string(k[len(prefix):]))
+	}
+	if id := kb.unique.Get(uniqueEntry(key, value)); id != nil && !slices.Contains(ids, string(id)) {
+		ids = append(ids, string(id))
+		slices.Sort(ids)
+	}
+	return ids
 }
 
 // load returns the kind's record with id, without its groups. It fails

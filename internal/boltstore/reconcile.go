@@ -15,11 +15,13 @@ import (
 
 // scanned are the buckets Scan reads, in order. The groups bucket mirrors
 // members in the same transactions, so reading one direction covers both;
-// the email index and the counters are not items the checks look at.
+// the email index and the counters are not items the checks look at. A
+// cursor holds a bucket's position here, so new buckets go at the end.
 var scanned = [][]byte{
 	[]byte(directory.KindUser + "/records"), []byte(directory.KindUser + "/unique"),
 	[]byte(directory.KindGroup + "/records"), []byte(directory.KindGroup + "/unique"),
 	bucketMembers,
+	[]byte(directory.KindUser + "/entries"), []byte(directory.KindGroup + "/entries"),
 }
 
 // Segments returns 1: a bbolt file is read by one reader at a time anyway.
@@ -91,6 +93,15 @@ func itemOf(bi int, k, v []byte) (directory.Item, error) {
 		kind := directory.Kind(name[:len(name)-len("/unique")])
 		u := directory.Unique{Kind: kind, Key: directory.Key(key), Value: string(value)}
 		return directory.Item{Type: directory.ItemUnique, Unique: u, Owner: string(v)}, nil
+	case bytes.HasSuffix(scanned[bi], []byte("/entries")):
+		key, rest, ok := bytes.Cut(k, []byte{0})
+		value, id, ok2 := splitPair(rest)
+		if !ok || !ok2 {
+			return directory.Item{}, fmt.Errorf("malformed index entry %q in %s", k, name)
+		}
+		kind := directory.Kind(name[:len(name)-len("/entries")])
+		e := directory.Entry{Kind: kind, Key: directory.Key(key), Value: value, ID: id}
+		return directory.Item{Type: directory.ItemEntry, Entry: e}, nil
 	}
 	kind := directory.Kind(name[:len(name)-len("/records")])
 	rec, err := decode(kind, string(k), v)
@@ -152,6 +163,28 @@ func (s *Store) Owners(ctx context.Context, keys []directory.Unique) (out map[di
 			}
 			if id := kb.unique.Get(uniqueEntry(u.Key, u.Value)); id != nil {
 				out[u] = string(id)
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
+// Entries reports which of entries are stored.
+func (s *Store) Entries(ctx context.Context, entries []directory.Entry) (out map[directory.Entry]bool, err error) {
+	defer wrapf(&err, "read %d index entries", len(entries))
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	out = make(map[directory.Entry]bool, len(entries))
+	err = s.db.View(func(tx *bolt.Tx) error {
+		for _, e := range entries {
+			kb, err := bucketsOf(tx, e.Kind)
+			if err != nil {
+				continue
+			}
+			if kb.entries.Get(indexEntry(e.Key, e.Value, e.ID)) != nil {
+				out[e] = true
 			}
 		}
 		return nil

@@ -3,6 +3,7 @@ package boltstore
 import (
 	"context"
 	"encoding/binary"
+	"errors"
 	"fmt"
 
 	bolt "go.etcd.io/bbolt"
@@ -49,6 +50,39 @@ func (s *Store) ClaimUnique(ctx context.Context, u directory.Unique, id string, 
 			return &directory.ConflictError{Kind: u.Kind, Key: u.Key, Value: u.Value}
 		}
 		return nil
+	})
+}
+
+// AddEntry writes the index entry e, if its record is at version and holds
+// e's value (else directory.ErrVersion, or directory.ErrNotFound if it is
+// gone).
+func (s *Store) AddEntry(ctx context.Context, e directory.Entry, version int64) (err error) {
+	defer wrapf(&err, "add %s %s entry of %q", noun(e.Kind), e.Key, e.ID)
+	return s.update(ctx, e.Kind, func(_ *bolt.Tx, kb kindBuckets) error {
+		rec, err := kb.load(e.ID)
+		if err != nil {
+			return err
+		}
+		if rec.Version != version || rec.Keys.Get(e.Key) != e.Value {
+			return fmt.Errorf("record changed: %w", directory.ErrVersion)
+		}
+		return kb.entries.Put(indexEntry(e.Key, e.Value, e.ID), nil)
+	})
+}
+
+// DropEntry deletes the index entry e, if its record is gone or no longer
+// holds e's value; otherwise it fails with directory.ErrVersion.
+func (s *Store) DropEntry(ctx context.Context, e directory.Entry) (err error) {
+	defer wrapf(&err, "drop %s %s entry of %q", noun(e.Kind), e.Key, e.ID)
+	return s.update(ctx, e.Kind, func(_ *bolt.Tx, kb kindBuckets) error {
+		rec, err := kb.load(e.ID)
+		if err == nil && rec.Keys.Get(e.Key) == e.Value {
+			return fmt.Errorf("record holds the value: %w", directory.ErrVersion)
+		}
+		if err != nil && !errors.Is(err, directory.ErrNotFound) {
+			return err
+		}
+		return kb.entries.Delete(indexEntry(e.Key, e.Value, e.ID))
 	})
 }
 

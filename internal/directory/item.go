@@ -9,6 +9,7 @@ const (
 	ItemOther ItemType = iota
 	ItemRecord
 	ItemUnique
+	ItemEntry
 	ItemMember
 )
 
@@ -24,6 +25,8 @@ type Item struct {
 	// Unique and Owner are the key of an ItemUnique and the id it names.
 	Unique Unique
 	Owner  string
+	// Entry is the index entry of an ItemEntry.
+	Entry Entry
 	// GroupID and UserID join an ItemMember.
 	GroupID, UserID string
 }

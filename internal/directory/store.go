@@ -20,8 +20,8 @@ const (
 // (folded where the attribute is case-insensitive) before the store sees it.
 type Key string
 
-// The indexed keys. UniqueKeys says which are unique within a kind; email
-// never is.
+// The indexed keys. UniqueKeys says which are unique within a kind and
+// EntryKeys which are indexed by an entry per record; email is neither.
 const (
 	KeyUserName    Key = "userName"
 	KeyExternalID  Key = "externalId"
@@ -92,15 +92,17 @@ type ListOptions struct {
 // missing record with ErrNotFound. A store that cannot answer now (throttled,
 // unreachable) returns an error wrapping ErrUnavailable.
 type Store interface {
-	// Create stores a new record with its unique keys.
+	// Create stores a new record with its unique keys and index entries.
 	Create(ctx context.Context, rec *Record) error
 	// Get returns a record by id.
 	Get(ctx context.Context, kind Kind, id string) (*Record, error)
-	// Lookup returns the records whose key equals value: at most one for
-	// a unique key.
+	// Lookup returns the records whose key equals value, from the key's
+	// index, never by a scan: at most one for a unique key, every one for
+	// another.
 	Lookup(ctx context.Context, kind Kind, key Key, value string) ([]*Record, error)
 	// Update replaces the stored record whose version is prev with rec,
-	// moving unique keys that changed. rec.Version must be prev+1.
+	// moving unique keys and index entries that changed. rec.Version must
+	// be prev+1.
 	Update(ctx context.Context, rec *Record, prev int64) error
 	// Touch bumps a record's version and sets its lastModified without a
 	// version condition, and returns the new version. Member changes use
@@ -108,7 +110,8 @@ type Store interface {
 	// new version records change, the members it added and removed: the
 	// change events of docs/events.md are derived from it.
 	Touch(ctx context.Context, kind Kind, id string, at time.Time, change MemberChange) (int64, error)
-	// Delete removes a record, its unique keys and all its memberships.
+	// Delete removes a record, its unique keys, its index entries and all
+	// its memberships.
 	Delete(ctx context.Context, kind Kind, id string) error
 	// List returns one page of a kind's records in a stable order (oldest
 	// first) and the kind's total count.

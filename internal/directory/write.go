@@ -14,8 +14,8 @@ import (
 
 // Create creates a user or group from a client's body (RFC 7644 §3.3). A
 // group's members must be existing users. Returns a 400 *scim.Error for an
-// invalid body or unknown members and a 409 (uniqueness) when userName,
-// externalId or a group's displayName is taken.
+// invalid body or unknown members and a 409 (uniqueness) when a user's
+// userName or a group's displayName is taken (directory.UniqueKeys).
 func (s *Service) Create(ctx context.Context, rt *scim.ResourceType, body map[string]any) (*Resource, error) {
 	attrs, members, err := s.decodeBody(ctx, rt, body)
 	if err != nil {

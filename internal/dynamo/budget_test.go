@@ -32,6 +32,19 @@ func TestRequestBudget(t *testing.T) {
 		budget{"GET /Users?filter=userName eq (miss)", 2, false, oneUser(0), func(t *testing.T, s *dynamo.Store) {
 			mustLookup(t, s, directory.KindUser, directory.KeyUserName, "nobody", 0)
 		}},
+		budget{"GET /Users?filter=externalId eq (1 match)", 2, false, sharingExternalID(1, 0), func(t *testing.T, s *dynamo.Store) {
+			mustLookup(t, s, directory.KindUser, directory.KeyExternalID, "mail-nick", 1)
+		}},
+		budget{"GET /Users?filter=externalId eq (miss)", 2, false, sharingExternalID(1, 0), func(t *testing.T, s *dynamo.Store) {
+			mustLookup(t, s, directory.KindUser, directory.KeyExternalID, "nobody", 0)
+		}},
+		budget{"GET /Users?filter=externalId eq (3 matches)", 2 + 2, false, sharingExternalID(3, 0), func(t *testing.T, s *dynamo.Store) {
+			mustLookup(t, s, directory.KindUser, directory.KeyExternalID, "mail-nick", 3)
+		}},
+		budget{"GET /Users?filter=externalId eq (2 matches, one in a table written before issue 11)", 2 + 1, false, sharingExternalID(2, 1),
+			func(t *testing.T, s *dynamo.Store) {
+				mustLookup(t, s, directory.KindUser, directory.KeyExternalID, "mail-nick", 2)
+			}},
 		budget{"GET /Users/{id} (in 3 groups)", 1, false, oneUser(3), func(t *testing.T, s *dynamo.Store) {
 			mustGet(t, s, directory.KindUser, "u1")
 		}},
@@ -114,6 +127,24 @@ func oneUser(m int) func(t *testing.T, s *dynamo.Store) {
 		mustDo(t, "Seed", s.Seed(t.Context(), groups, "", nil))
 		for _, g := range groups {
 			mustDo(t, "AddMembers", s.AddMembers(t.Context(), g.ID, []string{"u1"}))
+		}
+	}
+}
+
+// sharingExternalID stores n users, each a member of a group, holding the
+// externalId "mail-nick", the first legacy of them as a table written
+// before issue 11 holds them.
+func sharingExternalID(n, legacy int) func(t *testing.T, s *dynamo.Store) {
+	return func(t *testing.T, s *dynamo.Store) {
+		mustDo(t, "Create", s.Create(t.Context(), storetest.NewGroup("g1", "Sales")))
+		for i := range n {
+			u := storetest.NewUser(fmt.Sprintf("u%d", i), fmt.Sprintf("user%d", i))
+			u.Keys.ExternalID = "mail-nick"
+			mustDo(t, "Create", s.Create(t.Context(), u))
+			mustDo(t, "AddMembers", s.AddMembers(t.Context(), "g1", []string{u.ID}))
+			if i < legacy {
+				mustDo(t, "SeedLegacyExternalID", s.SeedLegacyExternalID(t.Context(), u))
+			}
 		}
 	}
 }

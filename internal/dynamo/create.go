@@ -11,9 +11,10 @@ import (
 	"github.com/scim-bridge/scim-bridge/internal/directory"
 )
 
-// Create stores a new record, claiming its unique keys and counting it, in
-// one transaction. A unique key that another record holds is a
-// *directory.ConflictError; an id that is taken wraps directory.ErrConflict.
+// Create stores a new record, claiming its unique keys, writing its index
+// entries and counting it, in one transaction. A unique key that another
+// record holds is a *directory.ConflictError; an id that is taken wraps
+// directory.ErrConflict.
 func (s *Store) Create(ctx context.Context, rec *directory.Record) (err error) {
 	defer wrap(&err, "create %s %q", rec.Kind, rec.ID)
 	writes := []txWrite{{
@@ -30,7 +31,21 @@ func (s *Store) Create(ctx context.Context, rec *directory.Record) (err error) {
 			writes = append(writes, s.claim(rec.Kind, rec.ID, k, v))
 		}
 	}
+	for _, e := range directory.Entries(rec) {
+		writes = append(writes, s.putEntry(e))
+	}
 	return s.transact(ctx, append(writes, s.count(rec.Kind, 1)))
+}
+
+// putEntry writes the index entry e. It needs no condition: the entry is
+// its record's alone, and writing it twice changes nothing.
+func (s *Store) putEntry(e directory.Entry) txWrite {
+	return txWrite{TransactWriteItem: types.TransactWriteItem{Put: &types.Put{TableName: s.table, Item: entryItem(e)}}}
+}
+
+// deleteEntry deletes the index entry e, if it is there.
+func (s *Store) deleteEntry(e directory.Entry) txWrite {
+	return txWrite{TransactWriteItem: types.TransactWriteItem{Delete: &types.Delete{TableName: s.table, Key: entryKey(e)}}}
 }
 
 // claim writes the uniqueness item of key k = v for record id; it fails with

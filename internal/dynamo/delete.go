@@ -19,8 +19,8 @@ import (
 //  2. read its membership keys: a user's from its partition, a group's from
 //     the members index;
 //  3. delete the memberships with BatchWriteItem, 25 per request;
-//  4. delete the record and its uniqueness items and decrement the
-//     counter in one transaction.
+//  4. delete the record, its uniqueness items and its index entries and
+//     decrement the counter in one transaction.
 //
 // A delete interrupted after step 1 leaves a record marked deleting; calling
 // Delete again (or the reconciler) finishes it. A missing record is
@@ -77,6 +77,11 @@ func (s *Store) Delete(ctx context.Context, kind directory.Kind, id string) (err
 		for _, k := range directory.UniqueKeys(kind) {
 			if v := getS(marked.Attributes, string(k)); v != "" && !held[k] {
 				releases = append(releases, s.release(kind, id, k, v))
+			}
+		}
+		for _, k := range directory.EntryKeys(kind) {
+			if v := getS(marked.Attributes, string(k)); v != "" {
+				releases = append(releases, s.deleteEntry(directory.Entry{Kind: kind, Key: k, Value: v, ID: id}))
 			}
 		}
 		err := s.transact(ctx, append(append([]txWrite{record}, releases...), s.count(kind, -1)))

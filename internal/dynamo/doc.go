@@ -14,6 +14,13 @@
 //	                              GPK = GROUP#<gid>, GSK = <uid> for the
 //	                              members index
 //	UNIQUE#<kind>#<key>#<value>   #UNIQUE   a unique key's owner: id
+//	UNIQUE#<kind>#<key>#<value>   #ENTRY#<id>  an entry key's value held by
+//	                              record id (externalId, which many records
+//	                              may share): id. A table written before
+//	                              issue 11 may still hold an externalId
+//	                              #UNIQUE item in the same partition, which
+//	                              claims nothing: Lookup reads it as one more
+//	                              entry and the reconciler replaces it
 //	COUNT#<kind>   #COUNT#<nn>    one of 16 shards of the kind's total: n
 //	FAILURE#<day>  <time>#<rand>  a failed request, for the reconciler's
 //	                              digest (expiresAt: TTL)
@@ -26,10 +33,12 @@
 // (email) finds users by their non-unique email.
 //
 // The layout follows the request budgets in docs/performance.md: a user and
-// its groups are one strongly consistent Query; adding a member to a group
-// of any size is one item written, never a list rewritten; a record, its
-// uniqueness items and its kind's counter change in one transaction. No
-// request path scans the table; only the reconciler does (scan.go).
+// its groups are one strongly consistent Query; the records holding an
+// externalId are one strongly consistent Query of its partition and a Get
+// each; adding a member to a group of any size is one item written, never a
+// list rewritten; a record, its uniqueness items, its index entries and its
+// kind's counter change in one transaction. No request path scans the
+// table; only the reconciler does (scan.go).
 //
 // The table's stream (new and old images) turns into change events
 // (StreamChange, docs/events.md): only record items yield them, each

@@ -3,6 +3,7 @@ package dynamo
 import (
 	"context"
 
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/scim-bridge/scim-bridge/internal/directory"
@@ -22,4 +23,18 @@ func (s *Store) Seed(ctx context.Context, recs []*directory.Record, groupID stri
 		puts = append(puts, types.WriteRequest{PutRequest: &types.PutRequest{Item: memberItem(groupID, uid)}})
 	}
 	return s.batchWrite(ctx, puts)
+}
+
+// SeedLegacyExternalID leaves the stored record rec as a table written
+// before issue 11 holds it: an externalId uniqueness item naming it, and no
+// index entry.
+func (s *Store) SeedLegacyExternalID(ctx context.Context, rec *directory.Record) error {
+	e := directory.Entry{Kind: rec.Kind, Key: directory.KeyExternalID, Value: rec.Keys.ExternalID, ID: rec.ID}
+	if _, err := s.client.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: s.table, Key: entryKey(e)}); err != nil {
+		return err
+	}
+	it := uniqueKey(rec.Kind, directory.KeyExternalID, rec.Keys.ExternalID)
+	it[attrID] = str(rec.ID)
+	_, err := s.client.PutItem(ctx, &dynamodb.PutItemInput{TableName: s.table, Item: it})
+	return err
 }

@@ -2,6 +2,7 @@ package dynamo
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -15,6 +16,7 @@ import (
 const (
 	skRecord       = "#RECORD"
 	skUnique       = "#UNIQUE"
+	skEntryPrefix  = "#ENTRY#"
 	skCount        = "#COUNT"
 	skMemberPrefix = "MEMBER#"
 	pkUserPrefix   = "USER#"
@@ -67,8 +69,37 @@ func recordPK(kind directory.Kind, id string) string {
 
 func recordKey(kind directory.Kind, id string) item { return key(recordPK(kind, id), skRecord) }
 
+// keyPK is the partition of one value of a key: it holds the key's
+// uniqueness item (unique keys), or one entry item per record holding the
+// value (entry keys). The prefix predates entry keys: externalId was unique
+// until issue 11, and keeping its partition means that one Query of it
+// reads the entries and the uniqueness item a table written before holds.
+func keyPK(kind directory.Kind, k directory.Key, value string) string {
+	return "UNIQUE#" + string(kind) + "#" + string(k) + "#" + value
+}
+
 func uniqueKey(kind directory.Kind, k directory.Key, value string) item {
-	return key("UNIQUE#"+string(kind)+"#"+string(k)+"#"+value, skUnique)
+	return key(keyPK(kind, k, value), skUnique)
+}
+
+// entryKey is the key of the index entry e: in the partition of its value,
+// sorted by record id.
+func entryKey(e directory.Entry) item {
+	return key(keyPK(e.Kind, e.Key, e.Value), skEntryPrefix+e.ID)
+}
+
+// entryItem is the item of the index entry e; it names its record in id,
+// as a uniqueness item does, so that reading a partition reads both alike.
+func entryItem(e directory.Entry) item {
+	it := entryKey(e)
+	it[attrID] = str(e.ID)
+	return it
+}
+
+// keyedKeys returns the keys of kind that items index, unique or by entry:
+// those whose change moves items.
+func keyedKeys(kind directory.Kind) []directory.Key {
+	return append(slices.Clip(directory.UniqueKeys(kind)), directory.EntryKeys(kind)...)
 }
 
 // counterShards spreads a kind's count over several items: every create and

@@ -64,6 +64,26 @@ func (b breaker) DeleteUnique(t *testing.T, u directory.Unique) {
 	}
 }
 
+func (b breaker) PutEntry(t *testing.T, e directory.Entry) {
+	u := directory.Unique{Kind: e.Kind, Key: e.Key, Value: e.Value}
+	_, err := b.client.PutItem(t.Context(), &dynamodb.PutItemInput{TableName: b.table, Item: map[string]types.AttributeValue{
+		"PK": s(uniquePK(u)), "SK": s("#ENTRY#" + e.ID), "id": s(e.ID),
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func (b breaker) DeleteEntry(t *testing.T, e directory.Entry) {
+	u := directory.Unique{Kind: e.Kind, Key: e.Key, Value: e.Value}
+	_, err := b.client.DeleteItem(t.Context(), &dynamodb.DeleteItemInput{TableName: b.table, Key: map[string]types.AttributeValue{
+		"PK": s(uniquePK(u)), "SK": s("#ENTRY#" + e.ID),
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
 func (b breaker) PutMember(t *testing.T, gid, uid string) {
 	_, err := b.client.PutItem(t.Context(), &dynamodb.PutItemInput{TableName: b.table, Item: map[string]types.AttributeValue{
 		"PK": s("USER#" + uid), "SK": s("MEMBER#" + gid), "GPK": s("GROUP#" + gid), "GSK": s(uid),

@@ -55,6 +55,49 @@ func (s *Store) ClaimUnique(ctx context.Context, u directory.Unique, id string, 
 	return s.transact(ctx, []txWrite{check, s.claim(u.Kind, id, u.Key, u.Value)})
 }
 
+// AddEntry writes the index entry e in one transaction with a check that
+// its record is at version, not being deleted and holds e's value (else
+// directory.ErrVersion, or directory.ErrNotFound if it is gone).
+func (s *Store) AddEntry(ctx context.Context, e directory.Entry, version int64) (err error) {
+	defer wrap(&err, "add %s %s entry of %q", e.Kind, e.Key, e.ID)
+	check := txWrite{
+		TransactWriteItem: types.TransactWriteItem{ConditionCheck: &types.ConditionCheck{
+			TableName:                           s.table,
+			Key:                                 recordKey(e.Kind, e.ID),
+			ConditionExpression:                 aws.String("#v = :v AND attribute_not_exists(#del) AND #k = :value"),
+			ExpressionAttributeNames:            map[string]string{"#v": attrVer, "#del": attrDeleting, "#k": string(e.Key)},
+			ExpressionAttributeValues:           map[string]types.AttributeValue{":v": num(version), ":value": str(e.Value)},
+			ReturnValuesOnConditionCheckFailure: types.ReturnValuesOnConditionCheckFailureAllOld,
+		}},
+		onFail: func(old item) error {
+			if old == nil {
+				return directory.ErrNotFound
+			}
+			return fmt.Errorf("record changed: %w", directory.ErrVersion)
+		},
+	}
+	return s.transact(ctx, []txWrite{check, s.putEntry(e)})
+}
+
+// DropEntry deletes the index entry e in one transaction with a check that
+// its record is gone or does not hold e's value; otherwise it fails with
+// directory.ErrVersion. A record being deleted still holds its values: its
+// delete removes its entries.
+func (s *Store) DropEntry(ctx context.Context, e directory.Entry) (err error) {
+	defer wrap(&err, "drop %s %s entry of %q", e.Kind, e.Key, e.ID)
+	check := txWrite{
+		TransactWriteItem: types.TransactWriteItem{ConditionCheck: &types.ConditionCheck{
+			TableName:                 s.table,
+			Key:                       recordKey(e.Kind, e.ID),
+			ConditionExpression:       aws.String("attribute_not_exists(#pk) OR attribute_not_exists(#k) OR #k <> :value"),
+			ExpressionAttributeNames:  map[string]string{"#pk": attrPK, "#k": string(e.Key)},
+			ExpressionAttributeValues: map[string]types.AttributeValue{":value": str(e.Value)},
+		}},
+		onFail: func(item) error { return fmt.Errorf("record holds the value: %w", directory.ErrVersion) },
+	}
+	return s.transact(ctx, []txWrite{check, s.deleteEntry(e)})
+}
+
 // SetCounter sets kind's counter to n if it is expect (a missing counter is
 // 0), in one conditional UpdateItem; otherwise it fails with
 // directory.ErrVersion.

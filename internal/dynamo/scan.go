@@ -25,8 +25,8 @@ func (s *Store) Segments() int { return scanSegments }
 // Scan reads up to limit items of one of the table's Scan segments with a
 // strongly consistent Scan, from cursor on, and returns them as the
 // reconciler sees them with the cursor to continue from ("" at the
-// segment's end). Items that are not records, uniqueness items or
-// memberships are directory.ItemOther. Scan is for the reconciler only: no
+// segment's end). Items that are not records, uniqueness items, index
+// entries or memberships are directory.ItemOther. Scan is for the reconciler only: no
 // request path scans the table.
 func (s *Store) Scan(ctx context.Context, segment int, cursor string, limit int) (items []directory.Item, next string, err error) {
 	defer wrap(&err, "scan segment %d", segment)
@@ -73,13 +73,18 @@ func scanned(it item) (directory.Item, error) {
 			kind = directory.KindGroup
 		}
 		return recordOf(kind, it)
-	case sk == skUnique:
+	case sk == skUnique || strings.HasPrefix(sk, skEntryPrefix):
 		// UNIQUE#<kind>#<key>#<value>: the value may hold '#'.
 		parts := strings.SplitN(pk, "#", 4)
 		if len(parts) != 4 {
-			return directory.Item{}, fmt.Errorf("malformed uniqueness item %q", pk)
+			return directory.Item{}, fmt.Errorf("malformed key item %q %q", pk, sk)
 		}
-		u := directory.Unique{Kind: directory.Kind(parts[1]), Key: directory.Key(parts[2]), Value: parts[3]}
+		kind, k, value := directory.Kind(parts[1]), directory.Key(parts[2]), parts[3]
+		if id, ok := strings.CutPrefix(sk, skEntryPrefix); ok {
+			e := directory.Entry{Kind: kind, Key: k, Value: value, ID: id}
+			return directory.Item{Type: directory.ItemEntry, Entry: e}, nil
+		}
+		u := directory.Unique{Kind: kind, Key: k, Value: value}
 		return directory.Item{Type: directory.ItemUnique, Unique: u, Owner: getS(it, attrID)}, nil
 	case strings.HasPrefix(sk, skMemberPrefix) && strings.HasPrefix(pk, pkUserPrefix):
 		return directory.Item{
@@ -146,6 +151,27 @@ func (s *Store) Owners(ctx context.Context, keys []directory.Unique) (out map[di
 	out = make(map[directory.Unique]string, len(items))
 	for _, it := range items {
 		out[byPK[getS(it, attrPK)]] = getS(it, attrID)
+	}
+	return out, nil
+}
+
+// Entries reads the index entries of entries with strongly consistent
+// BatchGetItem requests of 100.
+func (s *Store) Entries(ctx context.Context, entries []directory.Entry) (out map[directory.Entry]bool, err error) {
+	defer wrap(&err, "read %d index entries", len(entries))
+	ks := make([]item, len(entries))
+	byKey := make(map[[2]string]directory.Entry, len(entries))
+	for i, e := range entries {
+		ks[i] = entryKey(e)
+		byKey[[2]string{getS(ks[i], attrPK), getS(ks[i], attrSK)}] = e
+	}
+	items, err := s.batchGet(ctx, ks, attrPK, attrSK)
+	if err != nil {
+		return nil, err
+	}
+	out = make(map[directory.Entry]bool, len(items))
+	for _, it := range items {
+		out[byKey[[2]string{getS(it, attrPK), getS(it, attrSK)}]] = true
 	}
 	return out, nil
 }

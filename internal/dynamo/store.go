@@ -109,9 +109,11 @@ func (s *Store) getUser(ctx context.Context, id string) (*directory.Record, erro
 }
 
 // Lookup returns the records whose key equals value. A unique key costs one
-// strongly consistent read of its uniqueness item and one Get; email, which
-// is not unique, a Query of the email index (eventually consistent) and a
-// Get per hit. A key the kind does not index finds nothing.
+// strongly consistent read of its uniqueness item and one Get; an entry key
+// (externalId) one strongly consistent Query of its value's partition and a
+// Get per record it names; email, which the email index keeps, a Query of
+// that index (eventually consistent) and a Get per hit. A key the kind does
+// not index finds nothing.
 func (s *Store) Lookup(ctx context.Context, kind directory.Kind, k directory.Key, value string) (recs []*directory.Record, err error) {
 	defer wrap(&err, "lookup %s by %s", kind, k)
 	var ids []string
@@ -119,8 +121,10 @@ func (s *Store) Lookup(ctx context.Context, kind directory.Kind, k directory.Key
 	case value == "":
 	case k == directory.KeyEmail && kind == directory.KindUser:
 		ids, err = s.emailOwners(ctx, value)
-	case slices.Contains(directory.UniqueKeys(kind), k):
+	case directory.IsUnique(kind, k):
 		ids, err = s.uniqueOwner(ctx, kind, k, value)
+	case slices.Contains(directory.EntryKeys(kind), k):
+		ids, err = s.entryHolders(ctx, kind, k, value)
 	}
 	if err != nil {
 		return nil, err
@@ -149,6 +153,34 @@ func (s *Store) uniqueOwner(ctx context.Context, kind directory.Kind, k director
 		return nil, err
 	}
 	return []string{getS(out.Item, attrID)}, nil
+}
+
+// entryHolders reads the partition of an entry key's value: the ids its
+// entries name, in id order, and that of a uniqueness item a table written
+// before issue 11 holds there, which Lookup checks like any entry.
+func (s *Store) entryHolders(ctx context.Context, kind directory.Kind, k directory.Key, value string) ([]string, error) {
+	var ids []string
+	in := &dynamodb.QueryInput{
+		TableName:                 s.table,
+		KeyConditionExpression:    aws.String("#pk = :pk"),
+		ExpressionAttributeNames:  map[string]string{"#pk": attrPK, "#id": attrID},
+		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": str(keyPK(kind, k, value))},
+		ProjectionExpression:      aws.String("#id"),
+		ConsistentRead:            aws.Bool(true),
+	}
+	for p := dynamodb.NewQueryPaginator(s.client, in); p.HasMorePages(); {
+		out, err := p.NextPage(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, it := range out.Items {
+			if id := getS(it, attrID); id != "" && !slices.Contains(ids, id) {
+				ids = append(ids, id)
+			}
+		}
+	}
+	slices.Sort(ids)
+	return ids, nil
 }
 
 func (s *Store) emailOwners(ctx context.Context, email string) ([]string, error) {

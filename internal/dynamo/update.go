@@ -15,19 +15,19 @@ import (
 // Update replaces the record whose version is prev with rec.
 //
 // The store is not told the record's old keys, so it first tries the common
-// case in one PutItem conditioned on the version and on the unique keys being
-// unchanged. If that condition fails, the item DynamoDB returns (ALL_OLD)
-// says why without another read: gone or being deleted is
+// case in one PutItem conditioned on the version and on the unique and
+// entry keys being unchanged. If that condition fails, the item DynamoDB
+// returns (ALL_OLD) says why without another read: gone or being deleted is
 // directory.ErrNotFound, another version is directory.ErrVersion, and a
-// moved unique key leads to one TransactWriteItems that writes the record
-// and moves its uniqueness items (a key another record holds is a
-// *directory.ConflictError).
+// moved key leads to one TransactWriteItems that writes the record and
+// moves its uniqueness items and index entries (a unique key another record
+// holds is a *directory.ConflictError).
 func (s *Store) Update(ctx context.Context, rec *directory.Record, prev int64) (err error) {
 	defer wrap(&err, "update %s %q", rec.Kind, rec.ID)
 	names := map[string]string{"#v": attrVer, "#del": attrDeleting}
 	values := map[string]types.AttributeValue{":prev": num(prev)}
 	cond := "#v = :prev AND attribute_not_exists(#del)"
-	for i, k := range directory.UniqueKeys(rec.Kind) {
+	for i, k := range keyedKeys(rec.Kind) {
 		n, v := "#k"+strconv.Itoa(i), ":k"+strconv.Itoa(i)
 		names[n] = string(k)
 		if val := rec.Keys.Get(k); val != "" {
@@ -71,7 +71,8 @@ func staleVersion(old item, prev int64) error {
 }
 
 // moveKeys writes rec over the record old (at version prev) and moves the
-// uniqueness items of the keys that differ, in one transaction.
+// uniqueness items and index entries of the keys that differ, in one
+// transaction.
 func (s *Store) moveKeys(ctx context.Context, rec *directory.Record, prev int64, old item) error {
 	writes := []txWrite{{
 		TransactWriteItem: types.TransactWriteItem{Put: &types.Put{
@@ -99,6 +100,18 @@ func (s *Store) moveKeys(ctx context.Context, rec *directory.Record, prev int64,
 		}
 		if now != "" {
 			writes = append(writes, s.claim(rec.Kind, rec.ID, k, now))
+		}
+	}
+	for _, k := range directory.EntryKeys(rec.Kind) {
+		was, now := getS(old, string(k)), rec.Keys.Get(k)
+		if was == now {
+			continue
+		}
+		if was != "" {
+			writes = append(writes, s.deleteEntry(directory.Entry{Kind: rec.Kind, Key: k, Value: was, ID: rec.ID}))
+		}
+		if now != "" {
+			writes = append(writes, s.putEntry(directory.Entry{Kind: rec.Kind, Key: k, Value: now, ID: rec.ID}))
 		}
 	}
 	return s.transact(ctx, writes)

@@ -77,6 +77,10 @@ func TestRequestBudgetThroughTheHandler(t *testing.T) {
 	measure("GET /Users/{id}", 1, http.MethodGet, "/scim/v2/Users/"+id, "", 200)
 	measure("PATCH /Users/{id}", 2, http.MethodPatch, "/scim/v2/Users/"+id, patchOp(`{"op":"Replace","path":"displayName","value":"B"}`), 200)
 	measure("PATCH /Users/{id} changing userName", 3, http.MethodPatch, "/scim/v2/Users/"+id, patchOp(`{"op":"Replace","path":"userName","value":"budget2@contoso.com"}`), 200)
+	measure("GET /Users?filter=externalId eq (1 match)", 2, http.MethodGet, "/scim/v2/Users?filter=externalId+eq+%22b1%22", "", 200)
+	measure("POST /Users with a taken externalId", 1, http.MethodPost, "/scim/v2/Users", `{"userName":"budget3@contoso.com","externalId":"b1"}`, 201)
+	measure("GET /Users?filter=externalId eq (2 matches)", 2+1, http.MethodGet, "/scim/v2/Users?filter=externalId+eq+%22b1%22", "", 200)
+	measure("PATCH /Users/{id} changing externalId", 3, http.MethodPatch, "/scim/v2/Users/"+id, patchOp(`{"op":"Replace","path":"externalId","value":"b2"}`), 200)
 
 	g := measure("POST /Groups", 1, http.MethodPost, "/scim/v2/Groups", `{"displayName":"Budget"}`, 201)
 	gid := g.body["id"].(string)

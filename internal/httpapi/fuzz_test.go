@@ -32,6 +32,10 @@ func FuzzHandler(f *testing.F) {
 		{"GET", "Users/" + userID + "?attributes=name.givenName,urn:ietf:params:scim:schemas:extension:enterprise:2.0:User", ""},
 		{"GET", "Users?filter=name.familyName+eq+Employee+and+(emails.value+co+example.com+or+meta.created+gt+2015-10-10T14:38:21.8617979%2B07:00)", ""},
 		{"PATCH", "Users/" + userID, `{"Operations":[{"op":"Replace","path":"roles[primary eq \"True\"].value","value":"Reader"}]}`},
+		{"PATCH", "users/" + userID, `{"Operations":[{"op":"Add","path":"roles","value":[{"value":"{\"id\":\"1\",\"value\":\"Admin\",\"displayName\":\"Admin\"}"}]}]}`},
+		{"PATCH", "USERS/" + userID, `{"Operations":[{"op":"replace","path":"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User","value":{"schemas":[],"department":"D"}}]}`},
+		{"GET", "Users/" + userID + "?attributes=emails%5Btype%20eq%20%22work%22%5D.value,roles%5Bprimary%20eq%20%22True%22%5D&excludedAttributes=emails%5Bvalue%20eq%20%22a%2Cb%22%5D", ""},
+		{"GET", "Users?filter=externalId%20eq%20%22x%22", ""},
 	}
 	for _, s := range seeds {
 		f.Add(s.method, s.target, s.body)

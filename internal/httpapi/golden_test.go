@@ -104,7 +104,8 @@ func replayOn(t *testing.T, file string, e *env) {
 
 // checkHeaders checks what every answer must carry: the SCIM content type
 // on a body, a Location equal to meta.location on a 201, and an ETag equal
-// to meta.version on a resource.
+// to meta.version and a Content-Location equal to meta.location (RFC 7643
+// §3.1) on a resource.
 func checkHeaders(t *testing.T, where string, res response) {
 	t.Helper()
 	if len(res.raw) > 0 && res.header.Get("Content-Type") != "application/scim+json" {
@@ -116,6 +117,9 @@ func checkHeaders(t *testing.T, where string, res response) {
 	}
 	if isResource && res.header.Get("ETag") != version {
 		t.Errorf("%s: ETag %q, meta.version %q", where, res.header.Get("ETag"), version)
+	}
+	if location, ok := lookup(res.body, "meta.location").(string); isResource && ok && res.header.Get("Content-Location") != location {
+		t.Errorf("%s: Content-Location %q, meta.location %q", where, res.header.Get("Content-Location"), location)
 	}
 }
 

@@ -6,7 +6,6 @@ package httpapi
 
 import (
 	"context"
-	"errors"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -60,6 +59,7 @@ type handler struct {
 	retention time.Duration
 	seen      func(context.Context)
 	requestID func(*http.Request) string
+	names     endpointNames
 }
 
 // endpoint is a route with the function serving it. rt is the resource type
@@ -71,10 +71,6 @@ type endpoint struct {
 	serve     func(h *handler, rt *scim.ResourceType, w http.ResponseWriter, r *http.Request) error
 	discovery bool
 }
-
-// errNoDirectory answers directory routes of a handler built without a
-// service: a deployment mistake, reported as an internal error.
-var errNoDirectory = errors.New("httpapi: no directory service: this handler serves discovery only")
 
 // endpoints lists every route (RFC 7644 §3.2, §3.4.3, §4) in one place, so
 // that Routes and the mux cannot disagree.
@@ -114,11 +110,13 @@ func Routes() []Route {
 // New returns the SCIM handler over svc. Every request passes, in order,
 // the access log, the failure log, panic recovery and bearer authentication
 // before it is routed. svc may be nil for a handler that serves only
-// discovery (the discovery function); its other routes then answer 500.
+// discovery (the discovery function); it answers every other route as a
+// path it has no endpoint for, a SCIM 404, since API Gateway sends it
+// whatever no other function's route takes.
 func New(svc *directory.Service, cfg Config) http.Handler {
 	h := &handler{
 		svc: svc, base: basePath(cfg.BasePath), tokens: cfg.Tokens, log: cfg.Logger, mux: http.NewServeMux(),
-		requestID: cfg.RequestID,
+		requestID: cfg.RequestID, names: newEndpointNames(Routes()),
 	}
 	if h.tokens == nil {
 		h.tokens = StaticTokens()
@@ -135,7 +133,7 @@ func New(svc *directory.Service, cfg Config) http.Handler {
 	}
 	for _, e := range endpoints() {
 		h.mux.HandleFunc(e.Method+" "+h.base+e.Path, func(w http.ResponseWriter, r *http.Request) {
-			err := errNoDirectory
+			err := errNoEndpoint()
 			if e.discovery || h.svc != nil {
 				err = e.serve(h, e.rt, w, r)
 			}

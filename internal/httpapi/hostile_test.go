@@ -101,7 +101,7 @@ func TestHostileRequests(t *testing.T) {
 		{"no userName", "POST", "/scim/v2/Users", `{"displayName":"a"}`, nil, 400, scim.InvalidValue},
 		{"no group displayName", "POST", "/scim/v2/Groups", `{"externalId":"g"}`, nil, 400, scim.InvalidValue},
 		{"duplicate userName in another case", "POST", "/scim/v2/Users", `{"userName":"TAKEN@contoso.com"}`, nil, 409, scim.Uniqueness},
-		{"duplicate externalId", "POST", "/scim/v2/Users", `{"userName":"new@contoso.com","externalId":"ext-1"}`, nil, 409, scim.Uniqueness},
+		{"duplicate userName with a shared externalId", "POST", "/scim/v2/Users", `{"userName":"other@contoso.com","externalId":"ext-1"}`, nil, 409, scim.Uniqueness},
 		{"duplicate group displayName", "POST", "/scim/v2/Groups", `{"displayName":"taken"}`, nil, 409, scim.Uniqueness},
 		{"PUT to a taken userName", "PUT", "/scim/v2/Users/USER", `{"userName":"other@contoso.com"}`, nil, 409, scim.Uniqueness},
 		{"group with unknown members", "POST", "/scim/v2/Groups", `{"displayName":"New","members":[{"value":"MISSING"}]}`, nil, 400, scim.InvalidValue},

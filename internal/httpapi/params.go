@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/scim-bridge/scim-bridge/internal/scim"
+	"github.com/scim-bridge/scim-bridge/internal/scim/filter"
 )
 
 // maxResults is the most resources one list or search returns; a larger
@@ -135,7 +136,7 @@ func searchParams(body map[string]any) (params, error) {
 // projection returns the projection of the attributes and
 // excludedAttributes parameters for rt (RFC 7644 §3.4.2.5).
 func (p params) projection(rt *scim.ResourceType) (*scim.Projection, error) {
-	return rt.NewProjection(p.attributes, p.excludedAttributes)
+	return filter.Projection(rt, p.attributes, p.excludedAttributes)
 }
 
 // paging returns startIndex and count (RFC 7644 §3.4.2.4), defaulting to 1

@@ -126,13 +126,16 @@ func target(rt *scim.ResourceType, r *http.Request) (string, *scim.Projection, e
 	return id, proj, err
 }
 
-// writeResource writes one resource with its ETag, and for a 201 its
-// Location (RFC 7644 §3.3).
+// writeResource writes one resource with its ETag and its
+// Content-Location, which RFC 7643 §3.1 makes meta.location, and for a 201
+// its Location (RFC 7644 §3.3).
 func (h *handler) writeResource(w http.ResponseWriter, r *http.Request, status int, res *directory.Resource, proj *scim.Projection) error {
 	l := newLinks(r, h.base)
+	location := codec.Location(l.base, res.Type, res.ID)
 	w.Header().Set("ETag", res.ETag())
+	w.Header().Set("Content-Location", location)
 	if status == http.StatusCreated {
-		w.Header().Set("Location", codec.Location(l.base, res.Type, res.ID))
+		w.Header().Set("Location", location)
 	}
 	return writeRendered(w, status, func(dst []byte) ([]byte, error) {
 		return l.appendResource(dst, res, proj)

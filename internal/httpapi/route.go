@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"net/http"
+	"net/url"
 	"path"
 	"strings"
 	"unicode"
@@ -18,8 +19,9 @@ const maxIDLength = 256
 var allowedMethods = []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete}
 
 // route dispatches r to its endpoint. It tolerates one trailing slash and
-// answers what the mux would answer in plain text (unknown paths, wrong
-// methods, unclean paths it would redirect) with SCIM errors instead.
+// endpoint names in any case, and answers what the mux would answer in
+// plain text (unknown paths, wrong methods, unclean paths it would
+// redirect) with SCIM errors instead.
 func (h *handler) route(w http.ResponseWriter, r *http.Request) {
 	r = trimTrailingSlash(r)
 	p := r.URL.EscapedPath()
@@ -27,6 +29,7 @@ func (h *handler) route(w http.ResponseWriter, r *http.Request) {
 		h.writeError(w, r, errNoEndpoint())
 		return
 	}
+	r = h.names.canonical(r, h.base)
 	if _, pattern := h.mux.Handler(r); pattern != "" {
 		if info := infoOf(r.Context()); info != nil {
 			info.route = pattern
@@ -76,4 +79,61 @@ func pathID(r *http.Request, kind string) (string, error) {
 		return "", scim.Errorf(http.StatusNotFound, "", "%s not found: the id is not one this service issues", kind)
 	}
 	return id, nil
+}
+
+// endpointNames are the literal segments of the routes' paths, by position
+// after the base path and in lower case, as the routes spell them: "users"
+// → "Users" first, ".search" second. RFC 7644 §3.2 spells the endpoints
+// one way, but Microsoft's reference implementation and the ASP.NET-based
+// clients written against it route them in any case (/users,
+// /serviceproviderconfig), so the bridge serves every spelling as the
+// canonical one; URLs it writes (Location, meta.location) stay canonical.
+type endpointNames []map[string]string
+
+func newEndpointNames(routes []Route) endpointNames {
+	var names endpointNames
+	for _, rt := range routes {
+		for i, seg := range strings.Split(strings.TrimPrefix(rt.Path, "/"), "/") {
+			if strings.HasPrefix(seg, "{") {
+				continue
+			}
+			for len(names) <= i {
+				names = append(names, map[string]string{})
+			}
+			names[i][strings.ToLower(seg)] = seg
+		}
+	}
+	return names
+}
+
+// canonical returns r with the endpoint names of its path, below base,
+// spelt as the routes spell them; r itself when they already are.
+func (names endpointNames) canonical(r *http.Request, base string) *http.Request {
+	rest, ok := strings.CutPrefix(r.URL.EscapedPath(), base)
+	if !ok || !strings.HasPrefix(rest, "/") {
+		return r
+	}
+	segs := strings.Split(rest[1:], "/")
+	changed := false
+	for i, seg := range segs {
+		if i >= len(names) {
+			break
+		}
+		if c, ok := names[i][strings.ToLower(seg)]; ok && c != seg {
+			segs[i], changed = c, true
+		}
+	}
+	if !changed {
+		return r
+	}
+	escaped := base + "/" + strings.Join(segs, "/")
+	unescaped, err := url.PathUnescape(escaped)
+	if err != nil {
+		return r // the mux finds no endpoint for it either
+	}
+	r2 := r.WithContext(r.Context())
+	u := *r.URL
+	u.Path, u.RawPath = unescaped, escaped
+	r2.URL = &u
+	return r2
 }

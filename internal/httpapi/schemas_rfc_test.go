@@ -32,8 +32,6 @@ var differences = []amendment{
 	{"EnterpriseUser:manager.$ref", "caseExact", true, "§2.3.7, as profileUrl"},
 	{"EnterpriseUser:manager.$ref", "mutability", "readOnly", "the bridge computes $ref from manager.value, and ignores a client's"},
 	{"User:x509Certificates.value", "caseExact", true, `§2.3.6: "A binary is case exact"`},
-	{"User:externalId", "uniqueness", "server", "the bridge refuses a second resource with the same externalId, though §3.1 does not make it unique (issue 11 item 6 lifts this)"},
-	{"Group:externalId", "uniqueness", "server", "as User:externalId"},
 }
 
 // extra is an attribute the bridge serves that §8.7.1 does not list: like

@@ -33,10 +33,8 @@ func TestEventsAreWhatAPIGatewaySends(t *testing.T) {
 			if want := route.Method + " " + route.Path; ev.RouteKey != want || rc.RouteKey != want {
 				t.Errorf("routeKey %q, requestContext.routeKey %q; the template's route is %q", ev.RouteKey, rc.RouteKey, want)
 			}
-			if prefix, ok := strings.CutSuffix(route.Path, "{proxy+}"); ok {
-				if got, want := ev.PathParameters["proxy"], strings.TrimPrefix(ev.RawPath, prefix); got != want {
-					t.Errorf("pathParameters.proxy = %q, want %q", got, want)
-				}
+			if got, want := ev.PathParameters, route.Parameters(ev.RawPath); !reflect.DeepEqual(got, want) {
+				t.Errorf("pathParameters = %v, want %v", got, want)
 			}
 			if host := ev.Headers["host"]; host != rc.DomainName || host == "" {
 				t.Errorf("host header %q, domainName %q; want them equal", host, rc.DomainName)

@@ -75,6 +75,18 @@ func TestReplayEvents(t *testing.T) {
 			want(t, body, []any{listSchema}, "schemas")
 			wantIDs(t, body, "User", "Group")
 		}},
+		// Endpoint names in other cases (docs/conformance.md): the lower-case
+		// schema reaches the discovery function by its own route, the
+		// camel-case serviceProviderConfig the users function by the
+		// catch-all of other spellings; both answer as the canonical path.
+		{"discovery-schema-lowercase.json", http.StatusOK, func(t *testing.T, body map[string]any) {
+			want(t, body, userSchema, "id")
+			want(t, body, "https://abcdef1234.execute-api.us-east-1.amazonaws.com/scim/v2/Schemas/"+userSchema, "meta", "location")
+		}},
+		{"discovery-service-provider-config-mixedcase.json", http.StatusOK, func(t *testing.T, body map[string]any) {
+			want(t, body, []any{spcSchema}, "schemas")
+			want(t, body, "https://abcdef1234.execute-api.us-east-1.amazonaws.com/scim/v2/ServiceProviderConfig", "meta", "location")
+		}},
 		{"discovery-not-found.json", http.StatusNotFound, func(t *testing.T, body map[string]any) {
 			want(t, body, []any{errorSchema}, "schemas")
 			want(t, body, "404", "status")
@@ -88,6 +100,11 @@ func TestReplayEvents(t *testing.T) {
 			want(t, body, json.Number("1"), "totalResults")
 			want(t, body, lambdatest.UserID, "Resources", "0", "id")
 			want(t, body, "adele.vance@contoso.com", "Resources", "0", "userName")
+		}},
+		{"users-lookup-lowercase.json", http.StatusOK, func(t *testing.T, body map[string]any) {
+			want(t, body, json.Number("1"), "totalResults")
+			want(t, body, lambdatest.UserID, "Resources", "0", "id")
+			want(t, body, "https://abcdef1234.execute-api.us-east-1.amazonaws.com/scim/v2/Users/"+lambdatest.UserID, "Resources", "0", "meta", "location")
 		}},
 		{"users-get.json", http.StatusOK, func(t *testing.T, body map[string]any) {
 			wantSchema(t, body, userSchema)
@@ -139,6 +156,11 @@ func TestReplayEvents(t *testing.T) {
 				t.Fatal(err)
 			}
 			want(t, doc, "Sales EMEA", "displayName")
+		}},
+		{"groups-get-uppercase.json", http.StatusOK, func(t *testing.T, body map[string]any) {
+			want(t, body, lambdatest.GroupID, "id")
+			want(t, body, "Sales EMEA", "displayName")
+			want(t, body, "https://abcdef1234.execute-api.us-east-1.amazonaws.com/scim/v2/Groups/"+lambdatest.GroupID, "meta", "location")
 		}},
 		{"groups-add-members.json", http.StatusNoContent, members(lambdatest.UserID, lambdatest.ManagerID)},
 		{"groups-remove-member-default.json", http.StatusNoContent, members(lambdatest.ManagerID)},

@@ -147,6 +147,30 @@ func (r Route) Matches(method, path string) bool {
 	return len(got) == len(want)
 }
 
+// Parameters returns the values API Gateway gives r's path variables for a
+// path r matches, as an event's pathParameters: a {name} variable takes one
+// segment, a final greedy {name+} the rest of the path (its name without
+// the "+"). It returns nil for a route without variables.
+func (r Route) Parameters(path string) map[string]string {
+	var params map[string]string
+	got := segments(path)
+	for i, w := range segments(r.Path) {
+		if !isVariable(w) || i >= len(got) {
+			continue
+		}
+		if params == nil {
+			params = map[string]string{}
+		}
+		name := strings.Trim(w, "{}")
+		if greedy, ok := strings.CutSuffix(name, "+"); ok {
+			params[greedy] = strings.Join(got[i:], "/")
+			break
+		}
+		params[name] = got[i]
+	}
+	return params
+}
+
 // specificity orders the routes matching one request the way API Gateway
 // picks among them: a route without a greedy variable first, then the one
 // with more literal segments, then a named method over ANY.

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
@@ -45,26 +46,73 @@ func functionOf(path string) (want string, needsTable bool) {
 	return "", true
 }
 
+// otherSpellings is the function that takes endpoint names spelt in any
+// case but canonical, lower and upper: the handler serves them all, and its
+// table access covers every directory route.
+const otherSpellings = "UsersFunction"
+
+// spellings are the ways clients spell a route's endpoint names (RFC 7644
+// §3.2 spells them one way; case-insensitive servers accept any): each
+// function takes its own names as the routes spell them, in lower case and
+// in upper case, and otherSpellings takes the rest.
+var spellings = []struct {
+	name  string
+	spell func(string) string
+	// own says whether the route's own function serves this spelling.
+	own bool
+}{
+	{"canonical", func(s string) string { return s }, true},
+	{"lower", strings.ToLower, true},
+	{"upper", strings.ToUpper, true},
+	{"swapped", swapCase, false},
+}
+
+// swapCase returns s with the case of every letter swapped: "Users" is
+// "uSERS", a spelling that is neither canonical, lower nor upper case.
+func swapCase(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsUpper(r) {
+			return unicode.ToLower(r)
+		}
+		return unicode.ToUpper(r)
+	}, s)
+}
+
 func TestTemplateRoutesAreTheHandlersRoutes(t *testing.T) {
 	tmpl := readTemplate(t)
 	served := map[lambdatest.Route]bool{}
 	for _, r := range httpapi.Routes() {
-		path := httpapi.DefaultBasePath + wildcard.ReplaceAllString(r.Path, lambdatest.UserID)
-		route, err := tmpl.Serving(r.Method, path)
-		if err != nil {
-			t.Errorf("handler route %s %s: %v", r.Method, r.Path, err)
-			continue
-		}
-		served[route] = true
-		want, needsTable := functionOf(r.Path)
-		fn, ok := lambdatest.FunctionNamed(route.Function)
-		switch {
-		case !ok:
-			t.Errorf("handler route %s %s: served by %s, which is not a known function", r.Method, r.Path, route.Function)
-		case want != "" && route.Function != want:
-			t.Errorf("handler route %s %s: served by %s (route %s), want %s", r.Method, r.Path, route.Function, route.Path, want)
-		case fn.NeedsTable != needsTable:
-			t.Errorf("handler route %s %s: served by %s, whose table access is %v, want %v", r.Method, r.Path, route.Function, fn.NeedsTable, needsTable)
+		for _, sp := range spellings {
+			segs := strings.Split(r.Path, "/")
+			for i, seg := range segs {
+				if seg != "" && !wildcard.MatchString(seg) {
+					segs[i] = sp.spell(seg)
+				}
+			}
+			spelt := strings.Join(segs, "/")
+			if !sp.own && spelt == r.Path {
+				continue // .search has no case to change
+			}
+			path := httpapi.DefaultBasePath + wildcard.ReplaceAllString(spelt, lambdatest.UserID)
+			route, err := tmpl.Serving(r.Method, path)
+			if err != nil {
+				t.Errorf("handler route %s %s, %s: %v", r.Method, r.Path, sp.name, err)
+				continue
+			}
+			served[route] = true
+			want, needsTable := functionOf(r.Path)
+			if !sp.own && want != otherSpellings {
+				want, needsTable = otherSpellings, true
+			}
+			fn, ok := lambdatest.FunctionNamed(route.Function)
+			switch {
+			case !ok:
+				t.Errorf("%s %s: served by %s, which is not a known function", r.Method, path, route.Function)
+			case want != "" && route.Function != want:
+				t.Errorf("%s %s: served by %s (route %s), want %s", r.Method, path, route.Function, route.Path, want)
+			case fn.NeedsTable != needsTable && (sp.own || !fn.NeedsTable):
+				t.Errorf("%s %s: served by %s, whose table access is %v, want %v", r.Method, path, route.Function, fn.NeedsTable, needsTable)
+			}
 		}
 	}
 	// Every other route is a catch-all, which must be the discovery
@@ -78,7 +126,7 @@ func TestTemplateRoutesAreTheHandlersRoutes(t *testing.T) {
 			t.Errorf("template route %s %s of %s serves none of the handler's routes", r.Method, r.Path, r.Function)
 		}
 	}
-	if _, err := tmpl.Serving("GET", "/scim/v2/NoSuchEndpoint"); err != nil {
+	if _, err := tmpl.Serving("GET", "/scim/Users"); err != nil {
 		t.Errorf("no catch-all route: %v", err)
 	}
 }

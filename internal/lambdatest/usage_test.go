@@ -214,6 +214,11 @@ var usageWorkload = []struct {
 	{"PATCH", `/Groups/{group}`, `{"Operations":[{"op":"Replace","path":"displayName","value":"Sales EMEA"}]}`, 204, ""},
 	{"PUT", `/Groups/{newGroup}`, `{"displayName":"New Team 2","members":[{"value":"{user}"}]}`, 200, ""},
 	{"POST", `/Groups/.search`, `{"filter":"members.value eq \"{user}\""}`, 200, ""},
+	// Endpoint names spelt in other cases: upper case reaches the groups
+	// function by its own routes, any other spelling the users function.
+	{"GET", `/GROUPS/{group}?excludedAttributes=members`, "", 200, ""},
+	{"PATCH", `/gROUPS/{group}`, `{"Operations":[{"op":"Add","path":"members","value":[{"value":"{manager}"}]}]}`, 204, ""},
+	{"GET", `/gROUPS?filter=displayName%20eq%20%22Sales%20EMEA%22`, "", 200, ""},
 	{"DELETE", `/Groups/{newGroup}`, "", 204, ""},
 	{"DELETE", `/Users/{newUser}`, "", 204, ""},
 	{"DELETE", `/Users/{user}`, "", 204, ""},
@@ -222,5 +227,6 @@ var usageWorkload = []struct {
 	{"GET", `/Schemas/urn:ietf:params:scim:schemas:core:2.0:User`, "", 200, ""},
 	{"GET", `/ResourceTypes`, "", 200, ""},
 	{"GET", `/ResourceTypes/Group`, "", 200, ""},
+	{"GET", `/sCHEMAS`, "", 200, ""},
 	{"GET", `/NoSuchEndpoint`, "", 404, ""},
 }

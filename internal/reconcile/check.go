@@ -9,19 +9,21 @@ import (
 
 // page is one page of items being checked, with what was read about them.
 type page struct {
-	records, uniques, members []directory.Item
+	records, uniques, entries, members []directory.Item
 	// known holds the records the page's items name; owners the id each
-	// uniqueness item of the page's records names.
-	known  map[directory.Ref]directory.Item
-	owners map[directory.Unique]string
+	// uniqueness item of the page's records names; indexed the index
+	// entries of the page's records that are stored.
+	known   map[directory.Ref]directory.Item
+	owners  map[directory.Unique]string
+	indexed map[directory.Entry]bool
 	// gone are the records the run deleted while checking the page.
 	gone map[directory.Ref]bool
 }
 
 // check checks and repairs one page of items. It reads what the items name
-// in two batches, then repairs item by item: interrupted deletes
+// in three batches, then repairs item by item: interrupted deletes
 // first, then purges, then the keys of the remaining records, uniqueness
-// items and memberships.
+// items, index entries and memberships.
 func (r *run) check(ctx context.Context, items []directory.Item) error {
 	pg := &page{gone: map[directory.Ref]bool{}}
 	for _, it := range items {
@@ -30,6 +32,8 @@ func (r *run) check(ctx context.Context, items []directory.Item) error {
 			pg.records = append(pg.records, it)
 		case directory.ItemUnique:
 			pg.uniques = append(pg.uniques, it)
+		case directory.ItemEntry:
+			pg.entries = append(pg.entries, it)
 		case directory.ItemMember:
 			pg.members = append(pg.members, it)
 		}
@@ -38,7 +42,8 @@ func (r *run) check(ctx context.Context, items []directory.Item) error {
 		return err
 	}
 	for _, fn := range []func(context.Context, *page) error{
-		r.finishDeletes, r.purge, r.checkKeys, r.checkUniques, r.checkMembers,
+		r.finishDeletes, r.purge, r.checkKeys, r.checkUniques, r.checkLegacyUniques,
+		r.checkEntryKeys, r.checkEntries, r.checkMembers,
 	} {
 		if err := fn(ctx, pg); err != nil {
 			return err
@@ -64,13 +69,17 @@ func (pg *page) live(ref directory.Ref) bool {
 	return ok && !it.Deleting
 }
 
-// read fills pg.known and pg.owners, asking for each record and each
-// uniqueness item once: the uniqueness items of live records' keys, then
-// the records that uniqueness items and memberships name.
+// read fills pg.known, pg.owners and pg.indexed, asking for each record,
+// uniqueness item and index entry once: the uniqueness items and index
+// entries of live records' keys, then the records that uniqueness items,
+// index entries and memberships name.
 func (r *run) read(ctx context.Context, pg *page) error {
 	refs := map[directory.Ref]bool{}
 	for _, it := range pg.uniques {
 		refs[directory.Ref{Kind: it.Unique.Kind, ID: it.Owner}] = true
+	}
+	for _, it := range pg.entries {
+		refs[directory.Ref{Kind: it.Entry.Kind, ID: it.Entry.ID}] = true
 	}
 	for _, it := range pg.members {
 		refs[directory.Ref{Kind: directory.KindUser, ID: it.UserID}] = true
@@ -78,15 +87,20 @@ func (r *run) read(ctx context.Context, pg *page) error {
 	}
 	// Two records holding one key (a conflict) ask for its item once.
 	keys := map[directory.Unique]bool{}
+	var entries []directory.Entry
 	for _, it := range pg.records {
 		if !it.Deleting {
 			for _, u := range directory.Uniques(it.Record) {
 				keys[u] = true
 			}
+			entries = append(entries, directory.Entries(it.Record)...)
 		}
 	}
 	var err error
 	if pg.owners, err = r.Store.Owners(ctx, setToSlice(keys)); err != nil {
+		return err
+	}
+	if pg.indexed, err = r.Store.Entries(ctx, entries); err != nil {
 		return err
 	}
 	for u, owner := range pg.owners {
@@ -223,11 +237,16 @@ func (r *run) conflict(c Conflict) {
 
 // checkUniques releases uniqueness items whose owner is gone or does not
 // hold the key. An owner being deleted holds its keys until its delete
-// releases them.
+// releases them. Items of keys that are no longer unique are
+// checkLegacyUniques'.
 func (r *run) checkUniques(ctx context.Context, pg *page) error {
-	found, repaired := 0, 0
+	found, repaired, checked := 0, 0, 0
 	for _, it := range pg.uniques {
 		u := it.Unique
+		if !directory.IsUnique(u.Kind, u.Key) {
+			continue
+		}
+		checked++
 		if pg.gone[directory.Ref{Kind: u.Kind, ID: it.Owner}] {
 			continue // the run's delete of the owner released it
 		}
@@ -247,7 +266,7 @@ func (r *run) checkUniques(ctx context.Context, pg *page) error {
 			repaired++
 		}
 	}
-	r.count(UniqueOwner, len(pg.uniques), found, repaired)
+	r.count(UniqueOwner, checked, found, repaired)
 	return nil
 }
 

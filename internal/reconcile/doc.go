@@ -10,6 +10,12 @@
 //   - every record holds the uniqueness items of its keys (else they are
 //     claimed, unless another live record holds the key: a conflict,
 //     reported and left alone);
+//   - every index entry names a live record that holds its value (else it
+//     is dropped), and every record has the entries of its keys
+//     (directory.EntryKeys: externalId; else they are added);
+//   - no uniqueness item is left of a key that is no longer unique (the
+//     externalId items of a store written before issue 11): its record's
+//     entry is added, then the item is released;
 //   - every membership joins a live user and a live group (else it is
 //     deleted);
 //   - a kind's counter equals its number of records (checked only when one

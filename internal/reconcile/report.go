@@ -16,6 +16,14 @@ const (
 	UniqueOwner Invariant = "uniqueOwner"
 	// UniqueKeys: every record holds the uniqueness items of its keys.
 	UniqueKeys Invariant = "uniqueKeys"
+	// LegacyUnique: no uniqueness item is left of a key that is no longer
+	// unique (externalId, before issue 11); each is replaced by the index
+	// entry of the record it names.
+	LegacyUnique Invariant = "legacyUnique"
+	// EntryOwner: every index entry names a live record holding its value.
+	EntryOwner Invariant = "entryOwner"
+	// EntryKeys: every record has the index entries of its keys.
+	EntryKeys Invariant = "entryKeys"
 	// Membership: every membership joins a live user and a live group.
 	Membership Invariant = "membership"
 	// Counter: each kind's counter equals its number of records.
@@ -31,7 +39,8 @@ const maxListed = 50
 
 // Counts are one invariant's tally in a run.
 type Counts struct {
-	// Checked items (records, uniqueness items, memberships, counters).
+	// Checked items (records, uniqueness items, index entries,
+	// memberships, counters).
 	Checked int `json:"checked"`
 	// Found is how many broke the invariant.
 	Found int `json:"found"`
@@ -80,7 +89,7 @@ type Report struct {
 
 func newReport(now time.Time, dryRun bool) *Report {
 	r := &Report{Time: now, DryRun: dryRun, Invariants: map[Invariant]*Counts{}}
-	for _, inv := range []Invariant{UniqueOwner, UniqueKeys, Membership, Counter, Delete} {
+	for _, inv := range []Invariant{UniqueOwner, UniqueKeys, LegacyUnique, EntryOwner, EntryKeys, Membership, Counter, Delete} {
 		r.Invariants[inv] = &Counts{}
 	}
 	return r

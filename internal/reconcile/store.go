@@ -43,6 +43,9 @@ type Items interface {
 	// Owners returns the id each uniqueness item of keys names; missing
 	// ones are absent from the map.
 	Owners(ctx context.Context, keys []directory.Unique) (map[directory.Unique]string, error)
+	// Entries reports which of entries are stored; missing ones are
+	// absent from the map.
+	Entries(ctx context.Context, entries []directory.Entry) (map[directory.Entry]bool, error)
 	// Counter returns the stored total of kind, 0 if there is none.
 	Counter(ctx context.Context, kind directory.Kind) (int64, error)
 }
@@ -56,6 +59,12 @@ type Repairs interface {
 	// uniqueness item u exists and the record is at version and holds u's
 	// value. Another owner is a *directory.ConflictError.
 	ClaimUnique(ctx context.Context, u directory.Unique, id string, version int64) error
+	// AddEntry writes the index entry e if its record is at version and
+	// holds e's value.
+	AddEntry(ctx context.Context, e directory.Entry, version int64) error
+	// DropEntry deletes the index entry e if its record is gone or does
+	// not hold e's value.
+	DropEntry(ctx context.Context, e directory.Entry) error
 	// SetCounter sets kind's total to n if it is still expect.
 	SetCounter(ctx context.Context, kind directory.Kind, n, expect int64) error
 }

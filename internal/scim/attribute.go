@@ -55,6 +55,10 @@ type Attribute struct {
 	Uniqueness      string         `json:"uniqueness"`
 	ReferenceTypes  []string       `json:"referenceTypes,omitempty"`
 	SubAttributes   []*Attribute   `json:"subAttributes,omitempty"`
+
+	// appRoles says that elements arrive as Entra's app role expressions
+	// send them (see appRole); only User's roles do.
+	appRoles bool
 }
 
 // Sub returns the sub-attribute with the given name, compared
@@ -100,6 +104,8 @@ func always(a *Attribute) { a.Returned = Always }
 func never(a *Attribute) { a.Returned = Never; a.Mutability = WriteOnly }
 
 func serverUnique(a *Attribute) { a.Uniqueness = "server" }
+
+func entraAppRoles(a *Attribute) { a.appRoles = true }
 
 func describe(d string) func(*Attribute) { return func(a *Attribute) { a.Description = d } }
 

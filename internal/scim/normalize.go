@@ -35,6 +35,14 @@ func (rt *ResourceType) Normalize(body map[string]any) (map[string]any, error) {
 	return out, nil
 }
 
+// UnknownAttribute returns the 400 *Error for name, an attribute rt's
+// schemas do not define: it says where custom attributes belong, since the
+// usual cause is an attribute mapped without its extension's URN.
+// scimType is invalidValue for a body and invalidPath for a PATCH path.
+func (rt *ResourceType) UnknownAttribute(scimType, name string) *Error {
+	return BadRequest(scimType, "unknown attribute %q for %s; custom attributes belong in an extension schema such as urn:ietf:params:scim:schemas:extension:<Name>:2.0:%s:<attribute>", name, rt.Name, rt.Name)
+}
+
 // once records in seen that key sets the attribute at ref, and returns a
 // 400 *Error if another key set it, or its parent or a sub-attribute of it.
 func once(seen map[string]string, ref Ref, key string) error {
@@ -67,7 +75,7 @@ func (rt *ResourceType) setKey(out map[string]any, seen map[string]string, schem
 		ref, ok = rt.Resolve(p)
 	}
 	if !ok {
-		return BadRequest(InvalidValue, "unknown attribute %q for %s; custom attributes belong in an extension schema such as urn:ietf:params:scim:schemas:extension:<Name>:2.0:%s", key, rt.Name, rt.Name)
+		return rt.UnknownAttribute(InvalidValue, key)
 	}
 	if ref.Name == "" {
 		if v == nil {
@@ -78,6 +86,11 @@ func (rt *ResourceType) setKey(out map[string]any, seen map[string]string, schem
 			return BadRequest(InvalidValue, "%q must hold an object of that schema's attributes", key)
 		}
 		for k2, v2 := range obj {
+			// As at the top level: an extension serialised as a resource
+			// of its own may list its schema (issue 11).
+			if strings.EqualFold(k2, "schemas") {
+				continue
+			}
 			if err := rt.setKey(out, seen, ref.Schema, k2, v2); err != nil {
 				return err
 			}
@@ -190,7 +203,25 @@ func coerceMulti(d *Attribute, v any) (any, error) {
 	if len(out) == 0 {
 		return nil, nil
 	}
+	onePrimary(out)
 	return out, nil
+}
+
+// onePrimary leaves "primary": true on the last element that has it:
+// RFC 7643 §2.4 allows it once per attribute, and a PATCH that adds a
+// primary element makes the others non-primary the same way.
+func onePrimary(elems []any) {
+	last := -1
+	for i, e := range elems {
+		if m, ok := e.(map[string]any); ok && m["primary"] == true {
+			last = i
+		}
+	}
+	for i, e := range elems {
+		if m, ok := e.(map[string]any); ok && i != last && m["primary"] == true {
+			m["primary"] = false
+		}
+	}
 }
 
 func coerceOne(d *Attribute, v any) (any, error) {
@@ -243,6 +274,9 @@ func coerceOne(d *Attribute, v any) (any, error) {
 func coerceComplex(d *Attribute, v any) (any, error) {
 	switch x := v.(type) {
 	case map[string]any:
+		if d.appRoles {
+			x = appRole(d, x)
+		}
 		out := make(map[string]any, len(x))
 		for k, sv := range x {
 			sub := d.Sub(k)

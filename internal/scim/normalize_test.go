@@ -80,6 +80,37 @@ func TestNormalizeCanonicalisesEntraBodies(t *testing.T) {
 			want: `{"userName":"a","urn:ietf:params:scim:schemas:extension:Contoso:2.0:User":{"Badge":{"n":7,"tags":["x"]}}}`,
 		},
 		{
+			name: "Entra's AppRoleAssignmentsComplex POST: displayName of a role is its display",
+			rt:   scim.Users,
+			in: `{"userName":"a","roles":[
+				{"primary":false,"type":"WindowsAzureActiveDirectoryRole","displayName":"Admin","value":"Admin"},
+				{"primary":"False","type":"WindowsAzureActiveDirectoryRole","display":"User","DisplayName":"ignored","value":"User"}]}`,
+			want: `{"userName":"a","roles":[
+				{"primary":false,"type":"WindowsAzureActiveDirectoryRole","display":"Admin","value":"Admin"},
+				{"primary":false,"type":"WindowsAzureActiveDirectoryRole","display":"User","value":"User"}]}`,
+		},
+		{
+			name: "a role sent as a JSON document is the role it describes",
+			rt:   scim.Users,
+			in:   `{"userName":"a","roles":[{"primary":false,"value":"{\"id\":\"06b07648\",\"value\":\"Admin\",\"displayName\":\"Admin\",\"description\":\"x\"}"}]}`,
+			want: `{"userName":"a","roles":[{"primary":false,"display":"Admin","value":"Admin"}]}`,
+		},
+		{
+			name: "primary is true on one element at most: the last (RFC 7643 §2.4)",
+			rt:   scim.Users,
+			in:   `{"userName":"a","emails":[{"value":"a@x","primary":true},{"value":"b@x","primary":"True"},{"value":"c@x"}]}`,
+			want: `{"userName":"a","emails":[{"value":"a@x","primary":false},{"value":"b@x","primary":true},{"value":"c@x"}]}`,
+		},
+		{
+			name: "a schemas key inside an extension's object is ignored",
+			rt:   scim.Users,
+			in: `{"userName":"a",
+				"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User":{"schemas":["urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"],"department":"Ops"},
+				"urn:ietf:params:scim:schemas:extension:Contoso:2.0:User":{"Schemas":[],"badge":"7"}}`,
+			want: `{"userName":"a","urn:ietf:params:scim:schemas:extension:enterprise:2.0:User":{"department":"Ops"},
+				"urn:ietf:params:scim:schemas:extension:Contoso:2.0:User":{"badge":"7"}}`,
+		},
+		{
 			name: "read-only and write-only input dropped",
 			rt:   scim.Users,
 			in:   `{"id":"x","userName":"a","password":"hunter2","groups":[{"value":"g"}],"meta":{"created":"x"}}`,

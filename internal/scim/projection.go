@@ -1,47 +1,116 @@
 package scim
 
-import "strings"
+import (
+	"errors"
+	"fmt"
+	"strings"
+)
 
 // Projection applies the attributes and excludedAttributes query parameters
 // (RFC 7644 §3.4.2.5) together with each attribute's returned rule.
 type Projection struct {
 	rt       *ResourceType
-	attrs    []Ref
-	excluded []Ref
+	attrs    []selection
+	excluded []selection
 }
 
+// selection is one entry of attributes or excludedAttributes: an attribute,
+// a sub-attribute (ref.SubName) or a whole extension (ref.Name ""), and
+// which elements of the attribute, when the entry has a value filter.
+type selection struct {
+	ref Ref
+	// elems selects the elements the entry's value filter matches; nil
+	// selects every element.
+	elems func(elem any) bool
+}
+
+// whole reports whether s names its attribute entirely.
+func (s selection) whole() bool {
+	return s.ref.Name == "" || s.ref.SubName == "" && s.elems == nil
+}
+
+// ElementFilter compiles an entry of attributes or excludedAttributes that
+// carries a value filter, such as emails[type eq "work"] or
+// emails[type eq "work"].value, into the attribute path it names (the
+// sub-attribute after the filter as its Sub) and a test of the attribute's
+// elements, or returns a 400 *Error. Package scim parses no filters:
+// package filter's Projection supplies one.
+type ElementFilter func(rt *ResourceType, entry string) (AttrPath, func(elem any) bool, error)
+
 // NewProjection parses the comma-separated attributes and excludedAttributes
-// parameters. Names the schemas do not know are ignored, as a client asking
-// for an attribute the bridge never stores simply gets none. Returns a 400
-// *Error (invalidValue) for a name that is not an attribute path at all.
-func (rt *ResourceType) NewProjection(attributes, excludedAttributes string) (*Projection, error) {
+// parameters. An entry with a value filter (one holding '[') is compiled by
+// elements; nil refuses such entries. Names the schemas do not know are
+// ignored, as a client asking for an attribute the bridge never stores
+// simply gets none. Returns a 400 *Error (invalidValue) for a name that is
+// not an attribute path at all, and elements' error, naming the parameter,
+// for a value filter it cannot compile.
+func (rt *ResourceType) NewProjection(attributes, excludedAttributes string, elements ElementFilter) (*Projection, error) {
 	p := &Projection{rt: rt}
 	var err error
-	if p.attrs, err = rt.refs(attributes, "attributes"); err != nil {
+	if p.attrs, err = rt.selections(attributes, "attributes", elements); err != nil {
 		return nil, err
 	}
-	if p.excluded, err = rt.refs(excludedAttributes, "excludedAttributes"); err != nil {
+	if p.excluded, err = rt.selections(excludedAttributes, "excludedAttributes", elements); err != nil {
 		return nil, err
 	}
 	return p, nil
 }
 
-func (rt *ResourceType) refs(list, param string) ([]Ref, error) {
-	var out []Ref
-	for s := range strings.SplitSeq(list, ",") {
+func (rt *ResourceType) selections(list, param string, elements ElementFilter) ([]selection, error) {
+	var out []selection
+	for _, s := range splitList(list) {
 		s = strings.TrimSpace(s)
 		if s == "" {
 			continue
 		}
+		var sel selection
 		ap, ok := ParseAttrPath(s)
+		if strings.Contains(s, "[") {
+			if elements == nil {
+				return nil, BadRequest(InvalidValue, "%s: %q: value filters are not supported here", param, s)
+			}
+			var err error
+			if ap, sel.elems, err = elements(rt, s); err != nil {
+				if e, isSCIM := errors.AsType[*Error](err); isSCIM {
+					return nil, BadRequest(e.ScimType, "%s: %s", param, e.Detail)
+				}
+				return nil, fmt.Errorf("scim: %s: %w", param, err)
+			}
+			ok = true
+		}
 		if !ok {
 			return nil, BadRequest(InvalidValue, "%s: %q is not an attribute path", param, s)
 		}
-		if ref, ok := rt.Resolve(ap); ok {
-			out = append(out, ref)
+		if sel.ref, ok = rt.Resolve(ap); ok {
+			out = append(out, sel)
 		}
 	}
 	return out, nil
+}
+
+// splitList splits a comma-separated list of attribute paths, leaving the
+// commas inside a value filter's brackets and quoted strings alone
+// (emails[value eq "a,b"]).
+func splitList(list string) []string {
+	var out []string
+	depth, quoted, start := 0, false, 0
+	for i := 0; i < len(list); i++ {
+		switch c := list[i]; {
+		case quoted && c == '\\':
+			i++
+		case c == '"':
+			quoted = !quoted
+		case quoted:
+		case c == '[':
+			depth++
+		case c == ']' && depth > 0:
+			depth--
+		case c == ',' && depth == 0:
+			out = append(out, list[start:i])
+			start = i + 1
+		}
+	}
+	return append(out, list[start:])
 }
 
 // Includes reports whether the core or common attribute name appears in
@@ -96,9 +165,10 @@ func (p *Projection) Apply(res map[string]any) map[string]any {
 	return out
 }
 
-// decide reports whether ref's attribute is returned and, when only some of
-// its sub-attributes are, which.
-func (p *Projection) decide(ref Ref) (keep bool, onlySubs []string) {
+// decide reports whether ref's attribute is returned and, when the
+// attributes parameter asks for only part of it (some sub-attributes, or
+// the elements a value filter matches), the entries that say which.
+func (p *Projection) decide(ref Ref) (keep bool, parts []selection) {
 	returned := Default
 	if ref.Attr != nil {
 		returned = ref.Attr.Returned
@@ -111,14 +181,14 @@ func (p *Projection) decide(ref Ref) (keep bool, onlySubs []string) {
 	}
 	if len(p.attrs) > 0 {
 		for _, a := range p.attrs {
-			if !sameAttr(a, ref) {
+			if !sameAttr(a.ref, ref) {
 				continue
 			}
-			if a.Name == "" || a.SubName == "" {
+			if a.whole() {
 				return true, nil
 			}
 			keep = true
-			onlySubs = append(onlySubs, a.SubName)
+			parts = append(parts, a)
 		}
 		if !keep {
 			return false, nil
@@ -127,11 +197,11 @@ func (p *Projection) decide(ref Ref) (keep bool, onlySubs []string) {
 		return false, nil
 	}
 	for _, e := range p.excluded {
-		if sameAttr(e, ref) && (e.Name == "" || e.SubName == "") {
+		if sameAttr(e.ref, ref) && e.whole() {
 			return false, nil
 		}
 	}
-	return true, onlySubs
+	return true, parts
 }
 
 // Identity reports whether Apply returns every resource unchanged: neither
@@ -154,54 +224,98 @@ func (p *Projection) Keeps(urn, key string) (keep, whole bool) {
 	if !ok {
 		return false, false
 	}
-	keep, only := p.decide(ref)
-	return keep, keep && only == nil && p.droppedSubs(ref) == nil
+	keep, parts := p.decide(ref)
+	return keep, keep && parts == nil && p.drops(ref) == nil
 }
 
-// droppedSubs returns the sub-attributes of ref's attribute that
-// excludedAttributes names.
-func (p *Projection) droppedSubs(ref Ref) []string {
-	var drop []string
+// drops returns the entries of excludedAttributes that leave out part of
+// ref's attribute: a sub-attribute, or the elements a value filter
+// matches.
+func (p *Projection) drops(ref Ref) []selection {
+	var out []selection
 	for _, e := range p.excluded {
-		if sameAttr(e, ref) && e.SubName != "" {
-			drop = append(drop, e.SubName)
+		if sameAttr(e.ref, ref) && !e.whole() {
+			out = append(out, e)
 		}
 	}
-	return drop
+	return out
 }
 
+// project returns the part of v, the value of ref's attribute, that the
+// parameters keep, and false when they keep none of it. Of a multi-valued
+// attribute only the elements some attributes entry selects are kept, and
+// those an excludedAttributes entry selects whole are left out; of each
+// kept element, the sub-attributes the selecting entries name (all, if one
+// names none) but those an excluding entry names. An element or singular
+// complex value left empty is left out.
 func (p *Projection) project(ref Ref, v any) (any, bool) {
-	keep, only := p.decide(ref)
+	keep, parts := p.decide(ref)
 	if !keep {
 		return nil, false
 	}
-	drop := p.droppedSubs(ref)
-	if only == nil && drop == nil {
+	drops := p.drops(ref)
+	if parts == nil && drops == nil {
 		return v, true
-	}
-	filter := func(m map[string]any) map[string]any {
-		o := make(map[string]any, len(m))
-		for k, sv := range m {
-			if (only == nil || containsFold(only, k)) && !containsFold(drop, k) {
-				o[k] = sv
-			}
-		}
-		return o
 	}
 	switch x := v.(type) {
 	case map[string]any:
-		return filter(x), true
+		return element(x, parts, drops)
 	case []any:
 		o := make([]any, 0, len(x))
 		for _, el := range x {
-			if m, ok := el.(map[string]any); ok {
-				el = filter(m)
+			if pe, ok := element(el, parts, drops); ok {
+				o = append(o, pe)
 			}
-			o = append(o, el)
 		}
-		return o, true
+		return o, len(o) > 0
 	}
 	return v, true
+}
+
+// element returns the part of one element (or singular complex value) el
+// that the selecting entries parts (nil: all of it) keep and the excluding
+// entries drops leave, and false when nothing of it is kept.
+func element(el any, parts, drops []selection) (any, bool) {
+	whole := parts == nil
+	var subs []string
+	if parts != nil {
+		selected := false
+		for _, s := range parts {
+			if s.elems != nil && !s.elems(el) {
+				continue
+			}
+			selected = true
+			if s.ref.SubName == "" {
+				whole = true
+			} else {
+				subs = append(subs, s.ref.SubName)
+			}
+		}
+		if !selected {
+			return nil, false
+		}
+	}
+	var dropped []string
+	for _, d := range drops {
+		if d.elems != nil && !d.elems(el) {
+			continue
+		}
+		if d.ref.SubName == "" {
+			return nil, false
+		}
+		dropped = append(dropped, d.ref.SubName)
+	}
+	m, ok := el.(map[string]any)
+	if !ok || whole && dropped == nil {
+		return el, true
+	}
+	o := make(map[string]any, len(m))
+	for k, sv := range m {
+		if (whole || containsFold(subs, k)) && !containsFold(dropped, k) {
+			o[k] = sv
+		}
+	}
+	return o, len(o) > 0
 }
 
 // sameAttr reports whether the parameter entry a addresses ref's attribute

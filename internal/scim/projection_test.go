@@ -48,7 +48,7 @@ func TestProjectionFollowsParametersAndReturnedRules(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			p, err := scim.Users.NewProjection(tt.attributes, tt.excluded)
+			p, err := scim.Users.NewProjection(tt.attributes, tt.excluded, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -73,7 +73,7 @@ func TestProjectionIncludesTellsWhetherMembersAreNeeded(t *testing.T) {
 		{"displayName", "", false},
 		{"members.value", "", true},
 	} {
-		p, err := scim.Groups.NewProjection(tt.attributes, tt.excluded)
+		p, err := scim.Groups.NewProjection(tt.attributes, tt.excluded, nil)
 		if err != nil {
 			t.Fatal(err)
 		}

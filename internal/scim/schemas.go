@@ -41,9 +41,10 @@ var commonAttributes = []*Attribute{
 // externalID is the common attribute externalId (RFC 7643 §3.1). Unlike id
 // and meta it is listed in the User and Group schemas: Entra's gallery tests
 // check that /Schemas covers every mapped attribute, and externalId is
-// usually mapped.
+// usually mapped. It is not unique (§3.1 makes no such demand, and Entra's
+// default mapping repeats it across users; docs/entra.md §5.3).
 func externalID() *Attribute {
-	return attr("externalId", String, caseExact, serverUnique, describe("A String that is an identifier for the resource as defined by the provisioning client."))
+	return attr("externalId", String, caseExact, describe("A String that is an identifier for the resource as defined by the provisioning client."))
 }
 
 // Users and Groups are the two resource types the bridge serves.

@@ -78,7 +78,7 @@ var User = &Schema{
 			label("A label indicating the attribute's function."),
 			primary(""),
 		)),
-		attr("roles", Complex, multi, describe("A list of roles for the User that collectively represent who the User is, e.g., 'Student', 'Faculty'."), subs(
+		attr("roles", Complex, multi, entraAppRoles, describe("A list of roles for the User that collectively represent who the User is, e.g., 'Student', 'Faculty'."), subs(
 			attr("value", String, describe("The value of a role.")),
 			display(),
 			label("A label indicating the attribute's function."),

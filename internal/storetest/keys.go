@@ -10,6 +10,7 @@ import (
 var keyTests = []test{
 	{"lookup finds records by each key", testLookup},
 	{"create with a taken unique key conflicts and stores nothing", testCreateConflict},
+	{"externalId is shared: every holder is created and found", testSharedExternalID},
 	{"unique keys are per kind", testKeysPerKind},
 	{"keys compare exactly and empty keys are not indexed", testKeysExact},
 	{"update moving unique keys frees the old values", testUpdateMovesKeys},
@@ -76,9 +77,7 @@ func testCreateConflict(t *testing.T, s directory.Store) {
 		free directory.Key // a key of rec that must stay free
 	}{
 		{"userName", withKeys(NewUser("u9", "ALICE"), "ext-9", "u9@example.com"), directory.KeyUserName, directory.KeyExternalID},
-		{"user externalId", withKeys(NewUser("u8", "dave"), "ext-1", "u8@example.com"), directory.KeyExternalID, directory.KeyUserName},
 		{"displayName", withKeys(NewGroup("g9", "SALES"), "gext-9", ""), directory.KeyDisplayName, directory.KeyExternalID},
-		{"group externalId", withKeys(NewGroup("g8", "Ops"), "gext-1", ""), directory.KeyExternalID, directory.KeyDisplayName},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			err := s.Create(t.Context(), tc.rec)
@@ -105,6 +104,39 @@ func testCreateConflict(t *testing.T, s directory.Store) {
 	assertTotal(t, s, directory.KindGroup, 1)
 	// The failed records' other keys can be taken.
 	create(t, s, withKeys(NewUser("u7", "dave"), "ext-9", ""), withKeys(NewGroup("g7", "Ops"), "gext-9", ""))
+}
+
+// testSharedExternalID checks that externalId is not unique (RFC 7643
+// §3.1): two users, and two groups, holding one are both created, and a
+// lookup finds every holder, also after one of them changes or goes.
+func testSharedExternalID(t *testing.T, s directory.Store) {
+	u1, u2 := withKeys(NewUser("u1", "alice"), "mail-nick", ""), withKeys(NewUser("u2", "alice@fabrikam.com"), "mail-nick", "")
+	g1, g2 := withKeys(NewGroup("g1", "Sales"), "gext", ""), withKeys(NewGroup("g2", "Sales EMEA"), "gext", "")
+	create(t, s, u1, u2, g1, g2)
+	sameSet(t, "users with externalId mail-nick", lookup(t, s, directory.KindUser, directory.KeyExternalID, "mail-nick"), []string{"u1", "u2"})
+	sameSet(t, "groups with externalId gext", lookup(t, s, directory.KindGroup, directory.KeyExternalID, "gext"), []string{"g1", "g2"})
+
+	// A third holder by update; then one moves away and one goes.
+	u3 := withKeys(NewUser("u3", "carol"), "", "")
+	create(t, s, u3)
+	next := *u3
+	next.Version, next.Keys.ExternalID = 2, "mail-nick"
+	if err := s.Update(t.Context(), &next, 1); err != nil {
+		t.Fatalf("Update of u3 to a shared externalId: %v", err)
+	}
+	sameSet(t, "after u3 took it", lookup(t, s, directory.KindUser, directory.KeyExternalID, "mail-nick"), []string{"u1", "u2", "u3"})
+	moved := *u1
+	moved.Version, moved.Keys.ExternalID = 2, "other"
+	if err := s.Update(t.Context(), &moved, 1); err != nil {
+		t.Fatalf("Update of u1 away from it: %v", err)
+	}
+	if err := s.Delete(t.Context(), directory.KindUser, "u2"); err != nil {
+		t.Fatalf("Delete(u2): %v", err)
+	}
+	sameSet(t, "after u1 moved and u2 went", lookup(t, s, directory.KindUser, directory.KeyExternalID, "mail-nick"), []string{"u3"})
+	sameSet(t, "u1's new value", lookup(t, s, directory.KindUser, directory.KeyExternalID, "other"), []string{"u1"})
+	assertTotal(t, s, directory.KindUser, 2)
+	assertTotal(t, s, directory.KindGroup, 2)
 }
 
 // withKeys sets a fixture's externalId and email.
@@ -145,8 +177,9 @@ func testUpdateMovesKeys(t *testing.T, s directory.Store) {
 	sameSet(t, "Lookup(alice)", lookup(t, s, directory.KindUser, directory.KeyUserName, "alice"), nil)
 	sameSet(t, "Lookup(alice2)", lookup(t, s, directory.KindUser, directory.KeyUserName, "alice2"), []string{"u1"})
 	sameSet(t, "Lookup(ext-1)", lookup(t, s, directory.KindUser, directory.KeyExternalID, "ext-1"), nil)
-	// The old values are free.
+	// The old userName is free.
 	create(t, s, withKeys(NewUser("u2", "alice"), "ext-1", ""))
+	sameSet(t, "Lookup(ext-1) again", lookup(t, s, directory.KindUser, directory.KeyExternalID, "ext-1"), []string{"u2"})
 }
 
 func testUpdateConflict(t *testing.T, s directory.Store) {

@@ -175,7 +175,7 @@ func testDeleteUser(t *testing.T, s directory.Store) {
 	sameSet(t, "Lookup(userName)", lookup(t, s, directory.KindUser, directory.KeyUserName, "alice"), nil)
 	sameSet(t, "Lookup(externalId)", lookup(t, s, directory.KindUser, directory.KeyExternalID, "ext-1"), nil)
 
-	// Its unique keys are free again.
+	// Its userName is free again.
 	again := NewUser("u3", "alice")
 	again.Keys.ExternalID = "ext-1"
 	create(t, s, again)

@@ -48,13 +48,15 @@ func (s *Store) Lookup(_ context.Context, kind directory.Kind, key directory.Key
 		return nil, nil
 	}
 	var ids []string
-	switch key {
-	case directory.KeyUserName, directory.KeyExternalID, directory.KeyDisplayName:
+	switch {
+	case directory.IsUnique(kind, key):
 		if id, ok := kd.unique[uniqueKey{key, value}]; ok {
 			ids = []string{id}
 		}
-	case directory.KeyEmail:
-		ids = sorted(kd.email[value])
+	case slices.Contains(sharedKeys(kind), key):
+		ids = sorted(kd.shared[uniqueKey{key, value}])
+	case key == directory.KeyUserName, key == directory.KeyDisplayName:
+		// Not a key of this kind: no record holds it.
 	default:
 		return nil, fmt.Errorf("memstore: lookup: unknown key %q", key)
 	}

@@ -30,7 +30,9 @@ type kindData struct {
 	// creation order for the service's time-ordered ids.
 	ids    []string
 	unique map[uniqueKey]string
-	email  map[string]set
+	// shared indexes the keys many records may hold: the entry keys and
+	// the email.
+	shared map[uniqueKey]set
 }
 
 type set map[string]struct{}
@@ -50,7 +52,7 @@ var _ directory.Store = (*Store)(nil)
 func New() *Store {
 	s := &Store{kinds: map[directory.Kind]*kindData{}, members: map[string]set{}, groups: map[string]set{}}
 	for _, k := range []directory.Kind{directory.KindUser, directory.KindGroup} {
-		s.kinds[k] = &kindData{kind: k, records: map[string]*directory.Record{}, unique: map[uniqueKey]string{}, email: map[string]set{}}
+		s.kinds[k] = &kindData{kind: k, records: map[string]*directory.Record{}, unique: map[uniqueKey]string{}, shared: map[uniqueKey]set{}}
 	}
 	return s
 }
@@ -185,12 +187,19 @@ func (kd *kindData) index(id string, keys directory.Keys) {
 			kd.unique[uniqueKey{key, v}] = id
 		}
 	}
-	if keys.Email != "" {
-		if kd.email[keys.Email] == nil {
-			kd.email[keys.Email] = set{}
+	for _, key := range sharedKeys(kd.kind) {
+		if v := keys.Get(key); v != "" {
+			if kd.shared[uniqueKey{key, v}] == nil {
+				kd.shared[uniqueKey{key, v}] = set{}
+			}
+			kd.shared[uniqueKey{key, v}][id] = struct{}{}
 		}
-		kd.email[keys.Email][id] = struct{}{}
 	}
+}
+
+// sharedKeys are the keys of kind that many records may hold.
+func sharedKeys(kind directory.Kind) []directory.Key {
+	return append(slices.Clip(directory.EntryKeys(kind)), directory.KeyEmail)
 }
 
 func (kd *kindData) unindex(id string, keys directory.Keys) {
@@ -199,7 +208,9 @@ func (kd *kindData) unindex(id string, keys directory.Keys) {
 			delete(kd.unique, uniqueKey{key, v})
 		}
 	}
-	if keys.Email != "" {
-		delete(kd.email[keys.Email], id)
+	for _, key := range sharedKeys(kd.kind) {
+		if v := keys.Get(key); v != "" {
+			delete(kd.shared[uniqueKey{key, v}], id)
+		}
 	}
 }

@@ -158,9 +158,7 @@ func (g *Gateway) event(req *http.Request, scheme string) (*events.APIGatewayV2H
 			ev.QueryStringParameters[k] = strings.Join(vs, ",")
 		}
 	}
-	if prefix, ok := strings.CutSuffix(route.Path, "{proxy+}"); ok {
-		ev.PathParameters = map[string]string{"proxy": strings.TrimPrefix(path, prefix)}
-	}
+	ev.PathParameters = route.Parameters(path)
 	if len(body) > 0 {
 		if utf8.Valid(body) {
 			ev.Body = string(body)

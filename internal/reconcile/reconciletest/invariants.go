@@ -15,6 +15,9 @@ var invariantTests = []test{
 	{"orphan memberships are removed", testOrphanMembers},
 	{"orphan uniqueness items are released", testOrphanUniques},
 	{"missing uniqueness items are claimed", testMissingUniques},
+	{"orphan index entries are dropped", testOrphanEntries},
+	{"missing index entries are added", testMissingEntries},
+	{"externalId uniqueness items of an older store claim nothing and are replaced", testLegacyUniques},
 	{"a key held twice is a conflict, not stolen", testConflict},
 	{"counters are set to what they count", testCounters},
 	{"an interrupted delete is finished", testInterruptedDelete},
@@ -70,10 +73,9 @@ func testOrphanUniques(t *testing.T, s Store, b Breaker) {
 func testMissingUniques(t *testing.T, s Store, b Breaker) {
 	create(t, s, user("u1", "alice"), storetest.NewGroup("g1", "sales"))
 	b.DeleteUnique(t, directory.Unique{Kind: directory.KindUser, Key: directory.KeyUserName, Value: "alice"})
-	b.DeleteUnique(t, directory.Unique{Kind: directory.KindUser, Key: directory.KeyExternalID, Value: "ext-u1"})
 	b.DeleteUnique(t, directory.Unique{Kind: directory.KindGroup, Key: directory.KeyDisplayName, Value: "sales"})
 	rep := reconcileOnce(t, s, reconcile.Options{})
-	wantCounts(t, rep, reconcile.UniqueKeys, 3, 3)
+	wantCounts(t, rep, reconcile.UniqueKeys, 2, 2)
 	wantLookup(t, s, directory.KindUser, directory.KeyUserName, "alice", "u1")
 	wantLookup(t, s, directory.KindGroup, directory.KeyDisplayName, "sales", "g1")
 	if err := s.Create(t.Context(), user("u2", "alice")); !errors.Is(err, directory.ErrConflict) {
@@ -125,5 +127,64 @@ func testInterruptedDelete(t *testing.T, s Store, b Breaker) {
 	create(t, s, user("u1b", "alice"), storetest.NewGroup("g1b", "Sales"))
 	wantTotal(t, s, directory.KindUser, 2)
 	wantTotal(t, s, directory.KindGroup, 2)
+	wantClean(t, s, 0)
+}
+
+func testOrphanEntries(t *testing.T, s Store, b Breaker) {
+	create(t, s, user("u1", "alice"))
+	b.PutEntry(t, directory.Entry{Kind: directory.KindUser, Key: directory.KeyExternalID, Value: "ghost", ID: "no-such-user"})
+	// A value the record no longer holds, as a change that lost its
+	// second step would leave it.
+	b.PutEntry(t, directory.Entry{Kind: directory.KindUser, Key: directory.KeyExternalID, Value: "ext-before", ID: "u1"})
+	b.PutEntry(t, directory.Entry{Kind: directory.KindGroup, Key: directory.KeyExternalID, Value: "gext", ID: "g9"})
+	rep := reconcileOnce(t, s, reconcile.Options{})
+	wantCounts(t, rep, reconcile.EntryOwner, 3, 3)
+	wantLookup(t, s, directory.KindUser, directory.KeyExternalID, "ext-before")
+	wantLookup(t, s, directory.KindUser, directory.KeyExternalID, "ext-u1", "u1")
+	wantClean(t, s, 0)
+}
+
+func testMissingEntries(t *testing.T, s Store, b Breaker) {
+	g1 := storetest.NewGroup("g1", "Sales")
+	g1.Keys.ExternalID = "gext-1"
+	create(t, s, user("u1", "alice"), g1)
+	b.DeleteEntry(t, directory.Entry{Kind: directory.KindUser, Key: directory.KeyExternalID, Value: "ext-u1", ID: "u1"})
+	b.DeleteEntry(t, directory.Entry{Kind: directory.KindGroup, Key: directory.KeyExternalID, Value: "gext-1", ID: "g1"})
+	rep := reconcileOnce(t, s, reconcile.Options{})
+	wantCounts(t, rep, reconcile.EntryKeys, 2, 2)
+	wantLookup(t, s, directory.KindUser, directory.KeyExternalID, "ext-u1", "u1")
+	wantLookup(t, s, directory.KindGroup, directory.KeyExternalID, "gext-1", "g1")
+	wantClean(t, s, 0)
+}
+
+// testLegacyUniques builds what a store written before issue 11 holds,
+// when externalId was unique: an externalId uniqueness item per record and
+// no index entry. Such an item must be found by a lookup, never refuse a
+// second record with the value, and be replaced by the record's entry.
+func testLegacyUniques(t *testing.T, s Store, b Breaker) {
+	g1 := storetest.NewGroup("g1", "Sales")
+	g1.Keys.ExternalID = "gext-1"
+	create(t, s, user("u1", "alice"), g1)
+	for _, rec := range []*directory.Record{user("u1", "alice"), g1} {
+		b.DeleteEntry(t, directory.Entry{Kind: rec.Kind, Key: directory.KeyExternalID, Value: rec.Keys.ExternalID, ID: rec.ID})
+		b.PutUnique(t, directory.Unique{Kind: rec.Kind, Key: directory.KeyExternalID, Value: rec.Keys.ExternalID}, rec.ID)
+	}
+	// One naming a record deleted since.
+	b.PutUnique(t, directory.Unique{Kind: directory.KindUser, Key: directory.KeyExternalID, Value: "ext-gone"}, "gone")
+
+	wantLookup(t, s, directory.KindUser, directory.KeyExternalID, "ext-u1", "u1")
+	twin := user("u2", "alice@fabrikam.com")
+	twin.Keys.ExternalID = "ext-u1"
+	g2 := storetest.NewGroup("g2", "Sales EMEA")
+	g2.Keys.ExternalID = "gext-1"
+	create(t, s, twin, g2) // never a conflict
+	wantLookup(t, s, directory.KindUser, directory.KeyExternalID, "ext-u1", "u1", "u2")
+	wantLookup(t, s, directory.KindGroup, directory.KeyExternalID, "gext-1", "g1", "g2")
+	wantLookup(t, s, directory.KindUser, directory.KeyExternalID, "ext-gone")
+
+	rep := reconcileOnce(t, s, reconcile.Options{})
+	wantCounts(t, rep, reconcile.LegacyUnique, 3, 3)
+	wantLookup(t, s, directory.KindUser, directory.KeyExternalID, "ext-u1", "u1", "u2")
+	wantLookup(t, s, directory.KindGroup, directory.KeyExternalID, "gext-1", "g1", "g2")
 	wantClean(t, s, 0)
 }

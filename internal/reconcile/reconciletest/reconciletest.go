@@ -30,6 +30,10 @@ type Breaker interface {
 	PutUnique(t *testing.T, u directory.Unique, id string)
 	// DeleteUnique deletes the uniqueness item u.
 	DeleteUnique(t *testing.T, u directory.Unique)
+	// PutEntry writes the index entry e.
+	PutEntry(t *testing.T, e directory.Entry)
+	// DeleteEntry deletes the index entry e.
+	DeleteEntry(t *testing.T, e directory.Entry)
 	// PutMember writes the membership of user uid in group gid.
 	PutMember(t *testing.T, gid, uid string)
 	// SetCounter sets kind's counter to n.

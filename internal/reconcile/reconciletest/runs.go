@@ -22,7 +22,7 @@ func breakAll(t *testing.T, s Store, b Breaker) {
 	addMembers(t, s, "g1", "u1")
 	b.PutMember(t, "g1", "ghost")
 	b.PutUnique(t, directory.Unique{Kind: directory.KindUser, Key: directory.KeyUserName, Value: "ghost"}, "ghost")
-	b.DeleteUnique(t, directory.Unique{Kind: directory.KindUser, Key: directory.KeyExternalID, Value: "ext-u1"})
+	b.DeleteEntry(t, directory.Entry{Kind: directory.KindUser, Key: directory.KeyExternalID, Value: "ext-u1", ID: "u1"})
 	b.SetCounter(t, directory.KindGroup, 5)
 }
 

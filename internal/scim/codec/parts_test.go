@@ -57,7 +57,7 @@ func TestPartsRenderLikeAttrs(t *testing.T) {
 		for _, p := range partsProjections {
 			t.Run(d.name+"/"+p.attributes+"/"+p.excluded, func(t *testing.T) {
 				checkParts(t, base, d.rt, []byte(d.doc), p.attributes, p.excluded)
-				proj, _ := d.rt.NewProjection(p.attributes, p.excluded)
+				proj, _ := d.rt.NewProjection(p.attributes, p.excluded, nil)
 				res := &Resource{Type: d.rt, ID: "x", Doc: []byte(d.doc)}
 				// A partial projection needs Apply only where the
 				// document has the attribute; Entra's user has them all.
@@ -74,7 +74,7 @@ func TestPartsRenderLikeAttrs(t *testing.T) {
 // checkParts compares AppendResource with the rendering through Attrs.
 func checkParts(t *testing.T, base string, rt *scim.ResourceType, doc []byte, attributes, excluded string) {
 	t.Helper()
-	proj, err := rt.NewProjection(attributes, excluded)
+	proj, err := rt.NewProjection(attributes, excluded, nil)
 	if err != nil {
 		return
 	}

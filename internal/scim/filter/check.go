@@ -8,8 +8,9 @@ import "github.com/scim-bridge/scim-bridge/internal/scim"
 // schema for are allowed, since their data is kept as sent.
 //
 // Returns a 400 *scim.Error with scimType invalidFilter naming the first
-// unknown attribute (RFC 7644 §3.4.2.2), or a value path on an attribute
-// that has no sub-attributes.
+// unknown attribute (RFC 7644 §3.4.2.2), a value path on an attribute that
+// has no sub-attributes, or gt, ge, lt or le on a boolean or binary
+// attribute, which RFC 7644 §3.4.2.2 says SHALL fail.
 func Check(rt *scim.ResourceType, e Expr) error {
 	return check(rt, nil, e)
 }
@@ -19,14 +20,19 @@ func Check(rt *scim.ResourceType, e Expr) error {
 func check(rt *scim.ResourceType, parent *scim.Ref, e Expr) error {
 	switch x := e.(type) {
 	case *Compare:
+		var ref scim.Ref
 		if parent != nil {
-			if _, ok := resolveSub(rt, *parent, x.Attr); !ok {
+			var ok bool
+			if ref, ok = resolveSub(rt, *parent, x.Attr); !ok {
 				return scim.BadRequest(scim.InvalidFilter, "unknown sub-attribute %q of %q in filter for %s", x.Attr.String(), parent.Name, rt.Name)
 			}
-			return nil
+		} else {
+			var err error
+			if ref, err = resolve(rt, x.Attr); err != nil {
+				return err
+			}
 		}
-		_, err := resolve(rt, x.Attr)
-		return err
+		return checkOrdering(x, ref)
 	case *And:
 		if err := check(rt, parent, x.Left); err != nil {
 			return err
@@ -70,4 +76,18 @@ func resolveSub(rt *scim.ResourceType, parent scim.Ref, p scim.AttrPath) (scim.R
 		return scim.Ref{}, false
 	}
 	return rt.Resolve(scim.AttrPath{URN: parent.Schema, Name: parent.Name, Sub: p.Name})
+}
+
+// checkOrdering refuses an ordering comparison of a boolean or binary
+// attribute (RFC 7644 §3.4.2.2): neither has an order.
+func checkOrdering(c *Compare, ref scim.Ref) error {
+	d := ref.Def()
+	if d == nil || d.Type != scim.Boolean && d.Type != scim.Binary {
+		return nil
+	}
+	switch c.Op {
+	case "gt", "ge", "lt", "le":
+		return scim.BadRequest(scim.InvalidFilter, "%q is a %s and has no order: %s cannot compare it", c.Attr.String(), d.Type, c.Op)
+	}
+	return nil
 }

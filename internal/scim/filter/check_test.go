@@ -32,6 +32,10 @@ func TestCheck(t *testing.T) {
 		{"group attribute on users", scim.Users, `not (members eq "a")`, "members"},
 		{"unknown core urn attribute", scim.Users, `urn:ietf:params:scim:schemas:core:2.0:User:bogus eq "a"`, "bogus"},
 		{"value path on a string", scim.Users, `userName[value eq "a"]`, "userName"},
+		{"a boolean has no order", scim.Users, `active gt true`, "active"},
+		{"a boolean sub-attribute has no order", scim.Users, `emails[primary le false]`, "primary"},
+		{"a binary has no order", scim.Users, `x509Certificates.value ge "MII"`, "x509Certificates.value"},
+		{"a boolean compares for equality", scim.Users, `active eq "True" and emails[primary ne false]`, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -123,7 +123,7 @@ func isIgnoredKey(k string) bool {
 func (a *applier) target(kind string, p *filter.Path, v any, explicit bool) error {
 	ref, ok := a.rt.Resolve(p.Attr)
 	if !ok {
-		return scim.BadRequest(scim.InvalidPath, "unknown attribute %q for %s", p.Attr.String(), a.rt.Name)
+		return a.rt.UnknownAttribute(scim.InvalidPath, p.Attr.String())
 	}
 	switch {
 	case ref.Attr == groupMembers:
@@ -195,7 +195,10 @@ func mergeable(ref scim.Ref) bool {
 }
 
 // extension applies an operation whose target is a whole extension schema,
-// known or not: its value holds that schema's attributes.
+// known or not: its value holds that schema's attributes. A "schemas" key in
+// the value is ignored, as in a path-less value: clients that serialise an
+// extension as a resource of its own put one there, and no extension has
+// an attribute of that name.
 func (a *applier) extension(kind string, ref scim.Ref, v any, explicit bool) error {
 	key, _ := scim.LookupKey(a.res, ref.Schema)
 	if kind == opRemove || v == nil {
@@ -210,6 +213,9 @@ func (a *applier) extension(kind string, ref scim.Ref, v any, explicit bool) err
 		delete(a.res, key)
 	}
 	for _, k := range slices.Sorted(maps.Keys(obj)) {
+		if strings.EqualFold(k, "schemas") {
+			continue
+		}
 		p, err := filter.ParsePath(ref.Schema + ":" + k)
 		if err != nil {
 			return err

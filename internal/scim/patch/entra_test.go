@@ -1,6 +1,7 @@
 package patch_test
 
 import (
+	"encoding/json"
 	"testing"
 
 	"github.com/scim-bridge/scim-bridge/internal/scim"
@@ -100,9 +101,9 @@ func TestApplyEntraDialects(t *testing.T) {
 			after:  aliceWith(`{"urn:ietf:params:scim:schemas:extension:CustomExt:2.0:User":{"tags":[{"value":"1"}]}}`),
 		},
 		{
-			name:  "role assignment sent as a JSON string with a string primary",
+			name:  "role assignment sent as a JSON string with a string primary is the role it describes",
 			body:  body(`{"op":"Add","path":"roles","value":[{"primary":"True","type":"WindowsAzureActiveDirectoryRole","value":"{\"id\":\"1\",\"value\":\"Admin\"}"}]}`),
-			after: aliceWith(`{"roles":[{"primary":true,"type":"WindowsAzureActiveDirectoryRole","value":"{\"id\":\"1\",\"value\":\"Admin\"}"}]}`),
+			after: aliceWith(`{"roles":[{"primary":true,"type":"WindowsAzureActiveDirectoryRole","value":"Admin"}]}`),
 		},
 		{
 			name:   "role removal names the role in value",
@@ -256,6 +257,73 @@ func TestApplyEntraSingleAppRole(t *testing.T) {
 			body:     body(`{"op":"Add","path":"roles[primary eq \"perhaps\"].value","value":"Admin"}`),
 			status:   400,
 			scimType: scim.InvalidValue,
+		},
+	})
+}
+
+// TestApplyEntraAppRoleExpressions checks Entra's two expressions for
+// several app roles (docs/entra.md §3.11): AppRoleAssignmentsComplex adds
+// each role as a JSON document inside a string value, and the role it
+// describes is stored; AssertiveAppRoleAssignmentsComplex replaces the
+// whole list, so a role taken away in Entra goes.
+func TestApplyEntraAppRoleExpressions(t *testing.T) {
+	const posted = `{"roles":[
+	 {"primary":false,"type":"WindowsAzureActiveDirectoryRole","display":"Admin","value":"Admin"},
+	 {"primary":false,"type":"WindowsAzureActiveDirectoryRole","display":"User","value":"User"}]}`
+	role := func(id, value, display string) string {
+		doc := `{"id":"` + id + `","value":"` + value + `","displayName":"` + display + `"}`
+		b, _ := json.Marshal(map[string]string{"value": doc})
+		return string(b)
+	}
+	runApply(t, []applyCase{
+		{
+			name:  "Complex: each JSON document becomes the role it describes",
+			body:  body(`{"op":"Add","path":"roles","value":[` + role("06b07648-ecfe-589f-9d2f-6325724a46ee", "Admin", "Admin") + `,` + role("06b07648-ecfe-599f-9d2f-6325724a46ee", "User", "User") + `]}`),
+			after: aliceWith(`{"roles":[{"value":"Admin","display":"Admin"},{"value":"User","display":"User"}]}`),
+		},
+		{
+			name:   "Complex: roles already posted are not added twice",
+			before: aliceWith(posted),
+			body:   body(`{"op":"Add","path":"roles","value":[` + role("06b07648-ecfe-589f-9d2f-6325724a46ee", "Admin", "Administrator") + `,` + role("1", "Reader", "Reader") + `]}`),
+			after: aliceWith(`{"roles":[
+			 {"primary":false,"type":"WindowsAzureActiveDirectoryRole","display":"Administrator","value":"Admin"},
+			 {"primary":false,"type":"WindowsAzureActiveDirectoryRole","display":"User","value":"User"},
+			 {"value":"Reader","display":"Reader"}]}`),
+		},
+		{
+			name:   "Complex, aadOptscim062020 op case and one document as the value",
+			before: aliceWith(posted),
+			body:   body(`{"op":"add","path":"roles","value":` + role("1", "Reader", "Reader") + `}`),
+			after: aliceWith(`{"roles":[
+			 {"primary":false,"type":"WindowsAzureActiveDirectoryRole","display":"Admin","value":"Admin"},
+			 {"primary":false,"type":"WindowsAzureActiveDirectoryRole","display":"User","value":"User"},
+			 {"value":"Reader","display":"Reader"}]}`),
+		},
+		{
+			name:   "a Remove naming a role by its document removes that role",
+			before: aliceWith(posted),
+			body:   body(`{"op":"Remove","path":"roles","value":[` + role("06b07648-ecfe-589f-9d2f-6325724a46ee", "Admin", "Admin") + `]}`),
+			after:  aliceWith(`{"roles":[{"primary":false,"type":"WindowsAzureActiveDirectoryRole","display":"User","value":"User"}]}`),
+		},
+		{
+			name:   "a value that is not a role document stays the string it is",
+			before: aliceWith(`{"roles":null}`),
+			body:   body(`{"op":"Add","path":"roles","value":[{"value":"{not json"},{"value":"{\"id\":\"only an id\"}"},{"value":"{\"value\":42}"}]}`),
+			after:  aliceWith(`{"roles":[{"value":"{not json"},{"value":"{\"id\":\"only an id\"}"},{"value":"{\"value\":42}"}]}`),
+		},
+		{
+			name:   "Assertive, default dialect: Replace sets exactly the roles assigned",
+			before: aliceWith(posted),
+			body:   body(`{"op":"Replace","path":"roles","value":[{"primary":false,"type":"WindowsAzureActiveDirectoryRole","display":"User","value":"User"},{"primary":false,"type":"WindowsAzureActiveDirectoryRole","display":"Test","value":"Test"}]}`),
+			after: aliceWith(`{"roles":[
+			 {"primary":false,"type":"WindowsAzureActiveDirectoryRole","display":"User","value":"User"},
+			 {"primary":false,"type":"WindowsAzureActiveDirectoryRole","display":"Test","value":"Test"}]}`),
+		},
+		{
+			name:   "Assertive, aadOptscim062020: the last role taken away",
+			before: aliceWith(posted),
+			body:   body(`{"op":"replace","path":"roles","value":[]}`),
+			after:  aliceWith(`{"roles":null}`),
 		},
 	})
 }
