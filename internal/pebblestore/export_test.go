@@ -41,6 +41,18 @@ func (b breaker) DeleteUnique(t *testing.T, u directory.Unique) {
 	})
 }
 
+func (b breaker) PutEntry(t *testing.T, e directory.Entry) {
+	b.write(t, func(batch *pebble.Batch) error {
+		return batch.Set(tablesOfKind[e.Kind].indexEntry(e.Key, e.Value, e.ID), nil, nil)
+	})
+}
+
+func (b breaker) DeleteEntry(t *testing.T, e directory.Entry) {
+	b.write(t, func(batch *pebble.Batch) error {
+		return batch.Delete(tablesOfKind[e.Kind].indexEntry(e.Key, e.Value, e.ID), nil)
+	})
+}
+
 func (b breaker) PutMember(t *testing.T, gid, uid string) {
 	b.write(t, func(batch *pebble.Batch) error {
 		if err := batch.Set(tableMembers.key(pair(gid, uid)), nil, nil); err != nil {

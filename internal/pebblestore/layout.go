@@ -17,13 +17,20 @@ import (
 //
 //	<Kind>/records  id -> encode(record)
 //	<Kind>/unique   key name, 0x00, value -> id        (directory.UniqueKeys)
+//	<Kind>/entries  key name, 0x00, pair(value, id) -> nil (directory.EntryKeys)
 //	<Kind>/email    pair(value, id) -> nil             (email is not unique)
 //	members         pair(groupID, userID) -> nil       (a group's members)
 //	groups          pair(userID, groupID) -> nil       (a user's groups)
 //	counts          Kind -> uint64, big-endian         (List's total)
 //
 // Both membership directions are stored so that Members and a user's
-// Groups are each one prefix scan.
+// Groups are each one prefix scan, and so are the records holding an entry
+// key's value.
+//
+// Stores written before issue 11, and bbolt files migrated from before it,
+// also hold an externalId item in <Kind>/unique (externalId was unique
+// then). Writes neither claim nor check it; Lookup reads it as one more
+// entry of its id, and the reconciler replaces it with the record's entry.
 var (
 	tableMembers = newTable("members")
 	tableGroups  = newTable("groups")
@@ -54,15 +61,16 @@ var kinds = []directory.Kind{directory.KindUser, directory.KindGroup}
 
 // kindTables are one kind's tables.
 type kindTables struct {
-	kind                   directory.Kind
-	records, unique, email table
+	kind                            directory.Kind
+	records, unique, entries, email table
 }
 
 // tablesOfKind holds each kind's tables.
 var tablesOfKind = func() map[directory.Kind]kindTables {
 	m := map[directory.Kind]kindTables{}
 	for _, k := range kinds {
-		m[k] = kindTables{kind: k, records: newTable(string(k) + "/records"), unique: newTable(string(k) + "/unique"), email: newTable(string(k) + "/email")}
+		m[k] = kindTables{kind: k, records: newTable(string(k) + "/records"), unique: newTable(string(k) + "/unique"),
+			entries: newTable(string(k) + "/entries"), email: newTable(string(k) + "/email")}
 	}
 	return m
 }()
@@ -81,9 +89,20 @@ func (kt kindTables) uniqueEntry(key directory.Key, value string) []byte {
 	return kt.unique.key(string(key), "\x00", value)
 }
 
+// indexEntry is the key of the entry of record id holding key = value in
+// <Kind>/entries; indexPrefix(key, value) starts every entry of that value.
+func (kt kindTables) indexEntry(key directory.Key, value, id string) []byte {
+	return kt.entries.key(string(key), "\x00", pair(value, id))
+}
+
+func (kt kindTables) indexPrefix(key directory.Key, value string) []byte {
+	return kt.entries.key(string(key), "\x00", pairPrefix(value))
+}
+
 // index adds keys to the kind's indexes for record id, reading r for
-// holders. It fails with a *directory.ConflictError if another record
-// holds one of the unique keys. Empty keys are not indexed.
+// holders: uniqueness items, index entries and the email. It fails with a
+// *directory.ConflictError if another record holds one of the unique keys.
+// Empty keys are not indexed.
 func (kt kindTables) index(r reader, b *pebble.Batch, id string, keys directory.Keys) error {
 	for _, key := range directory.UniqueKeys(kt.kind) {
 		v := keys.Get(key)
@@ -102,6 +121,13 @@ func (kt kindTables) index(r reader, b *pebble.Batch, id string, keys directory.
 			return err
 		}
 	}
+	for _, key := range directory.EntryKeys(kt.kind) {
+		if v := keys.Get(key); v != "" {
+			if err := b.Set(kt.indexEntry(key, v, id), nil, nil); err != nil {
+				return err
+			}
+		}
+	}
 	if keys.Email == "" {
 		return nil
 	}
@@ -113,6 +139,13 @@ func (kt kindTables) unindex(b *pebble.Batch, id string, keys directory.Keys) er
 	for _, key := range directory.UniqueKeys(kt.kind) {
 		if v := keys.Get(key); v != "" {
 			if err := b.Delete(kt.uniqueEntry(key, v), nil); err != nil {
+				return err
+			}
+		}
+	}
+	for _, key := range directory.EntryKeys(kt.kind) {
+		if v := keys.Get(key); v != "" {
+			if err := b.Delete(kt.indexEntry(key, v, id), nil); err != nil {
 				return err
 			}
 		}

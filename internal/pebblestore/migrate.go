@@ -28,7 +28,10 @@ const MigratedSuffix = ".migrated"
 // nothing if there is no file at boltPath.
 //
 // Every bbolt bucket becomes the table of its name, key for key and value
-// for value (layout.go). The copy is built in a directory beside path and
+// for value (layout.go): also the <Kind>/entries of a file written since
+// issue 11, and the externalId uniqueness items of one written before it,
+// which Lookup reads and the reconciler replaces as in a store of its own.
+// The copy is built in a directory beside path and
 // renamed into place when complete, so a migration cut off by a crash is
 // started again on the next run. It fails, changing nothing, if the file is
 // open in another process, and if a store at path exists that was not

@@ -1,12 +1,16 @@
 package pebblestore_test
 
 import (
+	"encoding/binary"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
 	"testing"
 	"time"
+
+	bolt "go.etcd.io/bbolt"
 
 	"github.com/scim-bridge/scim-bridge/internal/boltstore"
 	"github.com/scim-bridge/scim-bridge/internal/directory"
@@ -16,7 +20,9 @@ import (
 )
 
 // writeBolt fills a bbolt file at path, through the store that wrote
-// such files, with a user in a group, a failure, a mark and a saved state.
+// such files, with two users sharing an externalId in a group, a failure,
+// a mark and a saved state; then it turns the group's externalId entry
+// into the uniqueness item a file written before issue 11 holds instead.
 func writeBolt(t *testing.T, path string) {
 	t.Helper()
 	ctx := t.Context()
@@ -24,9 +30,10 @@ func writeBolt(t *testing.T, path string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	user, group := storetest.NewUser("u1", "alice"), storetest.NewGroup("g1", "Sales")
+	user, group, bob := storetest.NewUser("u1", "alice"), storetest.NewGroup("g1", "Sales"), storetest.NewUser("u2", "bob")
 	user.Keys.Email = "alice@example.com"
-	for _, rec := range []*directory.Record{user, group, storetest.NewUser("u2", "bob")} {
+	user.Keys.ExternalID, bob.Keys.ExternalID, group.Keys.ExternalID = "mail-nick", "mail-nick", "gext"
+	for _, rec := range []*directory.Record{user, group, bob} {
 		if err := old.Create(ctx, rec); err != nil {
 			t.Fatal(err)
 		}
@@ -40,6 +47,30 @@ func writeBolt(t *testing.T, path string) {
 		old.Close(),
 	}
 	if err := errors.Join(steps...); err != nil {
+		t.Fatal(err)
+	}
+	legacyExternalID(t, path, directory.KindGroup, "gext", "g1")
+}
+
+// legacyExternalID replaces the externalId index entry of record id in the
+// bbolt file at path by an externalId uniqueness item, as the file was
+// laid out before issue 11 (internal/boltstore/layout.go).
+func legacyExternalID(t *testing.T, path string, kind directory.Kind, value, id string) {
+	t.Helper()
+	db, err := bolt.Open(path, 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	key := string(directory.KeyExternalID) + "\x00"
+	entry := key + string(binary.AppendUvarint(nil, uint64(len(value)))) + value + id
+	err = db.Update(func(tx *bolt.Tx) error {
+		entries, unique := tx.Bucket([]byte(kind+"/entries")), tx.Bucket([]byte(kind+"/unique"))
+		if entries.Get([]byte(entry)) == nil {
+			return fmt.Errorf("no entry %q in %s/entries", entry, kind)
+		}
+		return errors.Join(entries.Delete([]byte(entry)), unique.Put([]byte(key+value), []byte(id)))
+	})
+	if err := errors.Join(err, db.Close()); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -74,6 +105,16 @@ func TestMigrateBoltKeepsEverything(t *testing.T) {
 	if err := s.Create(ctx, storetest.NewUser("u3", "ALICE")); !errors.Is(err, directory.ErrConflict) {
 		t.Errorf("Create of a taken userName: got %v, want a conflict", err)
 	}
+	// The entries of bbolt's file, and the item of one before issue 11,
+	// find every holder; neither refuses another.
+	wantHolders(t, s, directory.KindUser, "mail-nick", "u1", "u2")
+	wantHolders(t, s, directory.KindGroup, "gext", "g1")
+	twin := storetest.NewGroup("g2", "Sales EMEA")
+	twin.Keys.ExternalID = "gext"
+	if err := s.Create(ctx, twin); err != nil {
+		t.Errorf("Create of a group sharing a legacy externalId: %v", err)
+	}
+	wantHolders(t, s, directory.KindGroup, "gext", "g1", "g2")
 	if fs, err := s.Failures(ctx, time.Time{}, time.Now(), 10); err != nil || len(fs) != 1 || fs[0].Status != 409 {
 		t.Errorf("Failures = %+v, %v; want the 409", fs, err)
 	}
@@ -82,6 +123,20 @@ func TestMigrateBoltKeepsEverything(t *testing.T) {
 	}
 	if data, version, err := s.LoadState(ctx); err != nil || string(data) != `{"run":1}` || version != 1 {
 		t.Errorf("LoadState = %s, %d, %v; want the saved state at version 1", data, version, err)
+	}
+}
+
+// wantHolders checks that the records of kind with externalId value are
+// ids, in order.
+func wantHolders(t *testing.T, s *pebblestore.Store, kind directory.Kind, value string, ids ...string) {
+	t.Helper()
+	recs, err := s.Lookup(t.Context(), kind, directory.KeyExternalID, value)
+	var got []string
+	for _, rec := range recs {
+		got = append(got, rec.ID)
+	}
+	if err != nil || !slices.Equal(got, ids) {
+		t.Errorf("Lookup(%s externalId %q) = %v, %v; want %v", kind, value, got, err, ids)
 	}
 }
 

@@ -2,7 +2,9 @@ package pebblestore
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/scim-bridge/scim-bridge/internal/directory"
 )
@@ -44,8 +46,9 @@ func (s *Store) Get(ctx context.Context, kind directory.Kind, id string) (rec *d
 }
 
 // Lookup returns the records of kind whose key equals value, users with
-// their groups: at most one for a unique key, none for an empty value. It
-// reads the key's index and the records it names, and never scans.
+// their groups: at most one for a unique key, every holder in id order for
+// an entry key or the email, none for an empty value. It reads the key's
+// index and the records it names, and never scans.
 func (s *Store) Lookup(ctx context.Context, kind directory.Kind, key directory.Key, value string) (recs []*directory.Record, err error) {
 	defer wrapf(&err, "lookup %s %s %q", noun(kind), key, value)
 	if err := ctx.Err(); err != nil {
@@ -60,8 +63,8 @@ func (s *Store) Lookup(ctx context.Context, kind directory.Kind, key directory.K
 	}
 	err = s.view(func(r reader) error {
 		var ids []string
-		switch key {
-		case directory.KeyUserName, directory.KeyExternalID, directory.KeyDisplayName:
+		switch {
+		case directory.IsUnique(kind, key):
 			id, err := r.get(kt.uniqueEntry(key, value))
 			if err != nil {
 				return err
@@ -69,17 +72,29 @@ func (s *Store) Lookup(ctx context.Context, kind directory.Kind, key directory.K
 			if id != nil {
 				ids = []string{string(id)}
 			}
-		case directory.KeyEmail:
+		case slices.Contains(directory.EntryKeys(kind), key):
+			if ids, err = kt.holders(r, key, value); err != nil {
+				return err
+			}
+		case key == directory.KeyEmail:
 			if ids, err = partners(r, kt.email, value); err != nil {
 				return err
 			}
+		case key == directory.KeyUserName, key == directory.KeyDisplayName:
+			// Not a key of this kind: no record holds it.
 		default:
 			return fmt.Errorf("unknown key %q", key)
 		}
 		for _, id := range ids {
 			rec, err := kt.load(r, id)
+			if errors.Is(err, directory.ErrNotFound) && !directory.IsUnique(kind, key) {
+				continue // a legacy item of a record since deleted
+			}
 			if err != nil {
 				return fmt.Errorf("index entry for %q: %w", id, err)
+			}
+			if rec.Keys.Get(key) != value {
+				continue // a legacy item of a record whose value changed
 			}
 			if err := fillGroups(r, rec); err != nil {
 				return err
@@ -170,6 +185,31 @@ func (s *Store) MissingUsers(ctx context.Context, ids []string) (missing []strin
 		return nil
 	})
 	return missing, err
+}
+
+// holders returns the ids of the records with entries of key = value, in
+// id order, and that of a legacy uniqueness item of the key (a store
+// written before issue 11, or migrated from such a bbolt file), which may
+// no longer hold the value.
+func (kt kindTables) holders(r reader, key directory.Key, value string) ([]string, error) {
+	var ids []string
+	prefix := kt.indexPrefix(key, value)
+	err := scanPrefix(r, prefix, func(k, _ []byte) error {
+		ids = append(ids, string(k[len(prefix):]))
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	id, err := r.get(kt.uniqueEntry(key, value))
+	if err != nil {
+		return nil, err
+	}
+	if id != nil && !slices.Contains(ids, string(id)) {
+		ids = append(ids, string(id))
+		slices.Sort(ids)
+	}
+	return ids, nil
 }
 
 // load returns the kind's record with id, without its groups. It fails

@@ -6,17 +6,20 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/scim-bridge/scim-bridge/internal/directory"
 )
 
 // scanned are the tables Scan reads, in order. The groups table mirrors
 // members in the same batches, so reading one direction covers both; the
-// email index and the counters are not items the checks look at.
+// email index and the counters are not items the checks look at. A cursor
+// holds a table's position here, so new tables go at the end.
 var scanned = []table{
 	tablesOfKind[directory.KindUser].records, tablesOfKind[directory.KindUser].unique,
 	tablesOfKind[directory.KindGroup].records, tablesOfKind[directory.KindGroup].unique,
 	tableMembers,
+	tablesOfKind[directory.KindUser].entries, tablesOfKind[directory.KindGroup].entries,
 }
 
 // Segments returns 1: one iterator reads the store in key order.
@@ -90,6 +93,15 @@ func itemOf(t table, k, v []byte) (directory.Item, error) {
 		kind := directory.Kind(name[:len(name)-len("/unique")])
 		u := directory.Unique{Kind: kind, Key: directory.Key(key), Value: string(value)}
 		return directory.Item{Type: directory.ItemUnique, Unique: u, Owner: string(v)}, nil
+	case strings.HasSuffix(name, "/entries"):
+		key, rest, ok := bytes.Cut(k, []byte{0})
+		value, id, ok2 := splitPair(rest)
+		if !ok || !ok2 {
+			return directory.Item{}, fmt.Errorf("malformed index entry %q in %s", k, name)
+		}
+		kind := directory.Kind(name[:len(name)-len("/entries")])
+		e := directory.Entry{Kind: kind, Key: directory.Key(key), Value: value, ID: id}
+		return directory.Item{Type: directory.ItemEntry, Entry: e}, nil
 	}
 	kind := directory.Kind(name[:len(name)-len("/records")])
 	rec, err := decode(kind, string(k), v)
@@ -146,6 +158,32 @@ func (s *Store) Owners(ctx context.Context, keys []directory.Unique) (out map[di
 			}
 			if id != nil {
 				out[u] = string(id)
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
+// Entries reports which of entries are stored.
+func (s *Store) Entries(ctx context.Context, entries []directory.Entry) (out map[directory.Entry]bool, err error) {
+	defer wrapf(&err, "read %d index entries", len(entries))
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	out = make(map[directory.Entry]bool, len(entries))
+	err = s.view(func(r reader) error {
+		for _, e := range entries {
+			kt, err := tablesOf(e.Kind)
+			if err != nil {
+				continue
+			}
+			v, err := r.get(kt.indexEntry(e.Key, e.Value, e.ID))
+			if err != nil {
+				return err
+			}
+			if v != nil { // an entry's value is empty, but not nil
+				out[e] = true
 			}
 		}
 		return nil

@@ -3,6 +3,7 @@ package pebblestore
 import (
 	"context"
 	"encoding/binary"
+	"errors"
 	"fmt"
 
 	"github.com/cockroachdb/pebble/v2"
@@ -51,6 +52,39 @@ func (s *Store) ClaimUnique(ctx context.Context, u directory.Unique, id string, 
 			return &directory.ConflictError{Kind: u.Kind, Key: u.Key, Value: u.Value}
 		}
 		return nil
+	})
+}
+
+// AddEntry writes the index entry e, if its record is at version and holds
+// e's value (else directory.ErrVersion, or directory.ErrNotFound if it is
+// gone).
+func (s *Store) AddEntry(ctx context.Context, e directory.Entry, version int64) (err error) {
+	defer wrapf(&err, "add %s %s entry of %q", noun(e.Kind), e.Key, e.ID)
+	return s.repair(ctx, e.Kind, func(b *pebble.Batch, kt kindTables) error {
+		rec, err := kt.load(s.direct(), e.ID)
+		if err != nil {
+			return err
+		}
+		if rec.Version != version || rec.Keys.Get(e.Key) != e.Value {
+			return fmt.Errorf("record changed: %w", directory.ErrVersion)
+		}
+		return b.Set(kt.indexEntry(e.Key, e.Value, e.ID), nil, nil)
+	})
+}
+
+// DropEntry deletes the index entry e, if its record is gone or no longer
+// holds e's value; otherwise it fails with directory.ErrVersion.
+func (s *Store) DropEntry(ctx context.Context, e directory.Entry) (err error) {
+	defer wrapf(&err, "drop %s %s entry of %q", noun(e.Kind), e.Key, e.ID)
+	return s.repair(ctx, e.Kind, func(b *pebble.Batch, kt kindTables) error {
+		rec, err := kt.load(s.direct(), e.ID)
+		if err == nil && rec.Keys.Get(e.Key) == e.Value {
+			return fmt.Errorf("record holds the value: %w", directory.ErrVersion)
+		}
+		if err != nil && !errors.Is(err, directory.ErrNotFound) {
+			return err
+		}
+		return b.Delete(kt.indexEntry(e.Key, e.Value, e.ID), nil)
 	})
 }
 

@@ -141,7 +141,8 @@ func noun(kind directory.Kind) string { return strings.ToLower(string(kind)) }
 // reader reads keys: the database as it is now (direct), or as it was when
 // a read began (view).
 type reader interface {
-	// get returns a copy of the value of key, nil if there is none.
+	// get returns a copy of the value of key, nil if there is none and
+	// non-nil (maybe empty) if there is one.
 	get(key []byte) ([]byte, error)
 	// scan calls fn with every key k with lower <= k < upper, and its
 	// value, in key order; a nil upper is no bound. Both are valid only

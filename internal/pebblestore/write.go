@@ -11,11 +11,11 @@ import (
 	"github.com/scim-bridge/scim-bridge/internal/directory"
 )
 
-// Create stores a new record with its unique keys and email. It fails with
-// a *directory.ConflictError (wrapping directory.ErrConflict) if another
-// record of the kind holds one of its unique keys, and with an error
-// wrapping directory.ErrConflict if its id is taken; it stores nothing then.
-// rec.Groups is ignored.
+// Create stores a new record with its unique keys, index entries and
+// email. It fails with a *directory.ConflictError (wrapping
+// directory.ErrConflict) if another record of the kind holds one of its
+// unique keys, and with an error wrapping directory.ErrConflict if its id
+// is taken; it stores nothing then. rec.Groups is ignored.
 func (s *Store) Create(ctx context.Context, rec *directory.Record) (err error) {
 	kind, id, keys := rec.Kind, rec.ID, rec.Keys
 	defer wrapf(&err, "create %s %q", noun(kind), id)
