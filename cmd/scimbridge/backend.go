@@ -10,11 +10,11 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
 	"github.com/scim-bridge/scim-bridge/internal/awsapp"
-	"github.com/scim-bridge/scim-bridge/internal/boltstore"
 	"github.com/scim-bridge/scim-bridge/internal/directory"
 	"github.com/scim-bridge/scim-bridge/internal/dynamo"
 	"github.com/scim-bridge/scim-bridge/internal/httpapi"
 	"github.com/scim-bridge/scim-bridge/internal/journal"
+	"github.com/scim-bridge/scim-bridge/internal/pebblestore"
 	"github.com/scim-bridge/scim-bridge/internal/reconcile"
 )
 
@@ -31,7 +31,7 @@ type backend interface {
 // Both stores are backends; the compiler checks it here, where they are
 // wired.
 var (
-	_ backend = (*boltstore.Store)(nil)
+	_ backend = (*pebblestore.Store)(nil)
 	_ backend = (*dynamo.Store)(nil)
 )
 

@@ -12,7 +12,7 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/scim-bridge/scim-bridge/internal/boltstore"
+	"github.com/scim-bridge/scim-bridge/internal/pebblestore"
 )
 
 // checkpointer is what `scimbridge backup` needs of the embedded store.
@@ -25,7 +25,7 @@ type checkpointer interface {
 }
 
 // The embedded store copies itself; a DynamoDB table has backups of its own.
-var _ checkpointer = (*boltstore.Store)(nil)
+var _ checkpointer = (*pebblestore.Store)(nil)
 
 // backupCmd is `scimbridge backup --out FILE`: a consistent copy of the
 // data directory (the embedded store, the Secret Token and the ACME cache)
@@ -85,7 +85,7 @@ func fetchBackup(ctx context.Context, data string, w io.Writer) (string, error) 
 	if !errors.Is(err, errNoServe) {
 		return "", err
 	}
-	if _, err := os.Stat(filepath.Join(data, embeddedStore)); err != nil {
+	if _, err := os.Stat(filepath.Join(data, embeddedDir)); err != nil {
 		return "", fmt.Errorf("no store to back up in %s: %w", data, err)
 	}
 	st, err := openEmbedded(data)
@@ -105,7 +105,7 @@ func writeBackup(ctx context.Context, w io.Writer, data string, st checkpointer)
 		return err
 	}
 	defer os.RemoveAll(tmp)
-	checkpoint := filepath.Join(tmp, embeddedStore)
+	checkpoint := filepath.Join(tmp, embeddedDir)
 	if err := st.Checkpoint(ctx, checkpoint); err != nil {
 		return err
 	}
@@ -127,7 +127,7 @@ var backedUp = []string{tokenFile, acmeCacheDir}
 func writeArchive(w io.Writer, data, checkpoint string) error {
 	gz := gzip.NewWriter(w)
 	tw := tar.NewWriter(gz)
-	if err := addTree(tw, checkpoint, embeddedStore); err != nil {
+	if err := addTree(tw, checkpoint, embeddedDir); err != nil {
 		return err
 	}
 	for _, name := range backedUp {
@@ -218,7 +218,7 @@ func readArchive(path string, fn func(*tar.Header, io.Reader) error) error {
 		if !filepath.IsLocal(filepath.FromSlash(name)) || (hdr.Typeflag != tar.TypeReg && hdr.Typeflag != tar.TypeDir) {
 			return fmt.Errorf("%s holds %q, which no backup holds", path, hdr.Name)
 		}
-		store = store || name == embeddedStore || strings.HasPrefix(name, embeddedStore+"/")
+		store = store || name == embeddedDir || strings.HasPrefix(name, embeddedDir+"/")
 		if err := fn(hdr, tr); err != nil {
 			return err
 		}

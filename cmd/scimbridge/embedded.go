@@ -3,13 +3,22 @@ package main
 import (
 	"path/filepath"
 
-	"github.com/scim-bridge/scim-bridge/internal/boltstore"
+	"github.com/scim-bridge/scim-bridge/internal/pebblestore"
 )
 
-// embeddedStore is the embedded store's file in the data directory.
-const embeddedStore = "directory.db"
+// The embedded store's files in the data directory: the Pebble store, and
+// the bbolt file that versions before it kept (docs/decisions.md).
+const (
+	embeddedDir = "directory"
+	boltFile    = "directory.db"
+)
 
-// openEmbedded opens the embedded store in the data directory data.
-func openEmbedded(data string) (*boltstore.Store, error) {
-	return boltstore.Open(filepath.Join(data, embeddedStore))
+// openEmbedded opens the embedded store in data, first moving a directory
+// the bbolt store left there into it (pebblestore.MigrateBolt).
+func openEmbedded(data string) (*pebblestore.Store, error) {
+	path := filepath.Join(data, embeddedDir)
+	if _, err := pebblestore.MigrateBolt(filepath.Join(data, boltFile), path); err != nil {
+		return nil, err
+	}
+	return pebblestore.Open(path)
 }

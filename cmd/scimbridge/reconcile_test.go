@@ -4,17 +4,15 @@ import (
 	"bytes"
 	"encoding/json"
 	"io"
-	"path/filepath"
 	"testing"
 
-	"github.com/scim-bridge/scim-bridge/internal/boltstore"
 	"github.com/scim-bridge/scim-bridge/internal/reconcile"
 	"github.com/scim-bridge/scim-bridge/internal/storetest"
 )
 
 func TestReconcileDryRunPrintsTheReport(t *testing.T) {
 	data := t.TempDir()
-	st, err := boltstore.Open(filepath.Join(data, "directory.db"))
+	st, err := openEmbedded(data)
 	if err != nil {
 		t.Fatal(err)
 	}

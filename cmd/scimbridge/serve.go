@@ -41,8 +41,16 @@ func serve(ctx context.Context, args []string, stdout io.Writer, logger *slog.Lo
 	tokenSecret := fl.String("token-secret", "", "Secrets Manager secret (ARN or name) holding the Secret Token, instead of --token")
 	var tf tlsFlags
 	tf.define(fl)
+	cpuProfile := fl.String("cpuprofile", "", "write a CPU profile to this file until the server stops (make bench)")
 	if err := fl.Parse(args); err != nil {
 		return err
+	}
+	if *cpuProfile != "" {
+		stop, err := startCPUProfile(*cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer stop()
 	}
 	set := map[string]bool{}
 	fl.Visit(func(f *flag.Flag) { set[f.Name] = true })

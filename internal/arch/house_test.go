@@ -25,6 +25,7 @@ const (
 	awsSDK   = "github.com/aws/aws-sdk-go-v2/..."
 	smithy   = "github.com/aws/smithy-go/..." // the AWS SDK's runtime
 	bbolt    = "go.etcd.io/bbolt"
+	pebble   = "github.com/cockroachdb/pebble/v2/..."
 	// Lambda: the runtime, its events, the HTTP adapter, and the
 	// invocation's context (its request id).
 	lambdaStart   = "github.com/aws/aws-lambda-go/lambda"
@@ -37,21 +38,22 @@ const (
 
 // The house's own layers, innermost first.
 const (
-	scim      = "internal/scim/..." // the vocabulary and its grammars
-	journal   = "internal/journal"
-	emf       = "internal/emf"
-	directory = "internal/directory"
-	httpapi   = "internal/httpapi"
-	reconcile = "internal/reconcile"
-	boltstore = "internal/boltstore"
-	dynamo    = "internal/dynamo"
-	secrets   = "internal/secrets"
-	notify    = "internal/notify"
-	awsapp    = "internal/awsapp"
-	entra     = "internal/entra"
-	events    = "internal/events"
-	eventbus  = "internal/eventbus"
-	certs     = "internal/certs"
+	scim        = "internal/scim/..." // the vocabulary and its grammars
+	journal     = "internal/journal"
+	emf         = "internal/emf"
+	directory   = "internal/directory"
+	httpapi     = "internal/httpapi"
+	reconcile   = "internal/reconcile"
+	boltstore   = "internal/boltstore"
+	pebblestore = "internal/pebblestore"
+	dynamo      = "internal/dynamo"
+	secrets     = "internal/secrets"
+	notify      = "internal/notify"
+	awsapp      = "internal/awsapp"
+	entra       = "internal/entra"
+	events      = "internal/events"
+	eventbus    = "internal/eventbus"
+	certs       = "internal/certs"
 )
 
 // layer is a row of the house: the packages it governs, what they may
@@ -86,6 +88,8 @@ var house = []layer{
 	// The stores: they depend inward only, never on httpapi or reconcile.
 	{of(boltstore), of(directory, scim, journal, bbolt),
 		"directory.Store and the journal on an embedded bbolt file"},
+	{of(pebblestore), of(directory, scim, journal, pebble, bbolt),
+		"directory.Store and the journal in an embedded Pebble directory; bbolt only to migrate the file of the store before it"},
 	{of(dynamo), of(directory, scim, journal, events, awsSDK, smithy),
 		"directory.Store and the journal on DynamoDB: the only package that knows the table's keys, so also the one that reads its stream"},
 	{of("internal/bench/memstore"), of(directory, scim, journal),
@@ -122,7 +126,7 @@ var house = []layer{
 		"a Lambda main is wiring only"},
 	{of("functions/..."), of(awsapp, lambdaStart, httpAdapter),
 		"an HTTP function's main is wiring only, and links neither the reconciler nor SNS"},
-	{of("cmd/scimbridge"), of(awsapp+"/...", boltstore, dynamo, directory, journal, httpapi, reconcile, entra, certs, awsSDK, smithy),
+	{of("cmd/scimbridge"), of(awsapp+"/...", pebblestore, dynamo, directory, journal, httpapi, reconcile, entra, certs, awsSDK, smithy),
 		"the local process and operator commands wire the same graphs"},
 
 	// Test support and benchmarks: never imported by the product above.

@@ -25,8 +25,10 @@ type PhaseResult struct {
 	// FirstError describes the first failed operation, if any.
 	FirstError string
 	Wall       time.Duration
-	// Latency is that of the operations, measured by the client.
-	Latency Summary
+	// Latency is that of the operations, measured by the client, and
+	// latencies each one.
+	Latency   Summary
+	latencies []time.Duration
 	// ServerCPU is the CPU time the server used during the phase, and
 	// ServerPeakRSS its peak resident memory during it.
 	ServerCPU     time.Duration
@@ -83,7 +85,7 @@ func RunPhase(ctx context.Context, p Phase, conc, pid int) (PhaseResult, error) 
 	}
 	wg.Wait()
 	res.Wall = time.Since(start)
-	res.Latency = Summarize(latencies)
+	res.Latency, res.latencies = Summarize(latencies), latencies
 	cpu1, err := ProcessCPU(pid)
 	if err != nil {
 		return res, err

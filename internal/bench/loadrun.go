@@ -4,11 +4,14 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"strings"
 	"time"
 )
 
 // LoadRun is a workload's run at one concurrency on a fresh server.
 type LoadRun struct {
+	// Target names the server: TargetBridge or TargetPeer.
+	Target      string
 	Concurrency int
 	Phases      []PhaseResult
 	// Requests, Errors, Wall and ServerCPU are the totals of the phases.
@@ -16,6 +19,9 @@ type LoadRun struct {
 	Wall, ServerCPU  time.Duration
 	// ServerPeakRSS is the largest of the phases' peaks.
 	ServerPeakRSS int64
+	// Tries are the requests per server CPU-second of every run of this
+	// target at this concurrency, when the report kept the best of them.
+	Tries []float64
 }
 
 // PerCPUSecond returns the run's requests per second of server CPU time:
@@ -27,17 +33,45 @@ func (r LoadRun) PerCPUSecond() float64 {
 	return float64(r.Requests) / r.ServerCPU.Seconds()
 }
 
-// RunLoad starts binary (scimbridge, see BuildServer) on a new embedded
-// store in a directory under dir, runs w's phases with conc concurrent
-// clients, and stops the server. progress, if not nil, gets each phase's
-// result as it ends.
-func RunLoad(ctx context.Context, binary, dir string, w Workload, conc int, progress func(PhaseResult)) (LoadRun, error) {
-	run := LoadRun{Concurrency: conc}
-	data, err := os.MkdirTemp(dir, fmt.Sprintf("load-c%d-", conc))
-	if err != nil {
-		return run, fmt.Errorf("load run: %w", err)
-	}
-	srv, err := StartServer(ctx, binary, data)
+// The servers a load run drives.
+const (
+	TargetBridge = "scimbridge"
+	TargetPeer   = "peer"
+)
+
+// Target is a server a load run starts fresh.
+type Target struct {
+	// Name is TargetBridge or TargetPeer.
+	Name string
+	// Start starts the server, keeping its files under dir.
+	Start func(ctx context.Context, dir string) (*Server, error)
+}
+
+// Bridge returns the target of binary (scimbridge, see BuildServer) on a
+// new embedded store, started with the flags extra.
+func Bridge(binary string, extra ...string) Target {
+	return Target{Name: TargetBridge, Start: func(ctx context.Context, dir string) (*Server, error) {
+		data, err := os.MkdirTemp(dir, "load-")
+		if err != nil {
+			return nil, fmt.Errorf("load run: %w", err)
+		}
+		return StartServer(ctx, binary, data, extra...)
+	}}
+}
+
+// Peer returns the target of binary, the peer (see BuildPeer).
+func Peer(binary string) Target {
+	return Target{Name: TargetPeer, Start: func(ctx context.Context, _ string) (*Server, error) {
+		return StartPeer(ctx, binary)
+	}}
+}
+
+// RunLoad starts t, runs w's phases against it with conc concurrent
+// clients, and stops it. progress, if not nil, gets each phase's result as
+// it ends.
+func RunLoad(ctx context.Context, t Target, dir string, w Workload, conc int, progress func(PhaseResult)) (LoadRun, error) {
+	run := LoadRun{Target: t.Name, Concurrency: conc}
+	srv, err := t.Start(ctx, dir)
 	if err != nil {
 		return run, err
 	}
@@ -62,4 +96,25 @@ func RunLoad(ctx context.Context, binary, dir string, w Workload, conc int, prog
 		run.ServerPeakRSS = max(run.ServerPeakRSS, res.ServerPeakRSS)
 	}
 	return run, nil
+}
+
+// WriteLatency summarises the latencies of the run's writes: the requests
+// of the phases that create, PATCH or delete.
+func (r LoadRun) WriteLatency() Summary {
+	var all []time.Duration
+	for _, p := range r.Phases {
+		if isWrite(p.Name) {
+			all = append(all, p.latencies...)
+		}
+	}
+	return Summarize(all)
+}
+
+func isWrite(phase string) bool {
+	for _, verb := range []string{"create ", "patch ", "add ", "remove ", "delete "} {
+		if strings.HasPrefix(phase, verb) {
+			return true
+		}
+	}
+	return false
 }

@@ -11,8 +11,9 @@ import (
 	"time"
 )
 
-// Server is `scimbridge serve` on the embedded store, running as a child
-// process of this one, so that its CPU time and memory are its own.
+// Server is a SCIM server the load run drives, `scimbridge serve` on the
+// embedded store or the peer, running as a child process of this one, so
+// that its CPU time and memory are its own.
 type Server struct {
 	// TenantURL is what Entra would be given, e.g.
 	// http://127.0.0.1:41234/scim/v2, and Token its Secret Token.
@@ -27,30 +28,59 @@ const serverStartTimeout = 30 * time.Second
 // BuildServer builds the scimbridge command of the module at root into
 // dir and returns its path.
 func BuildServer(ctx context.Context, root, dir string) (string, error) {
-	path := filepath.Join(dir, "scimbridge")
-	cmd := exec.CommandContext(ctx, "go", "build", "-o", path, "./cmd/scimbridge")
+	return build(ctx, root, dir, "./cmd/scimbridge")
+}
+
+// BuildPeer builds the peer (./internal/bench/peer) of the module at root
+// into dir and returns its path.
+func BuildPeer(ctx context.Context, root, dir string) (string, error) {
+	return build(ctx, root, dir, "./internal/bench/peer")
+}
+
+func build(ctx context.Context, root, dir, pkg string) (string, error) {
+	path := filepath.Join(dir, filepath.Base(pkg))
+	cmd := exec.CommandContext(ctx, "go", "build", "-o", path, pkg)
 	cmd.Dir = root
 	if out, err := cmd.CombinedOutput(); err != nil {
-		return "", fmt.Errorf("build scimbridge: %w\n%s", err, out)
+		return "", fmt.Errorf("build %s: %w\n%s", pkg, err, out)
 	}
 	return path, nil
 }
 
 // StartServer starts binary (see BuildServer) serving a new embedded store
-// in dataDir on a free loopback port, with a random token, and waits until
-// it listens. Its access log is discarded, having been written: writing it
-// is part of what a request costs. Stop must be called.
-func StartServer(ctx context.Context, binary, dataDir string) (*Server, error) {
+// in dataDir on a free loopback port, with a random token and the flags
+// extra, and waits until it listens. Its access log is discarded, having
+// been written: writing it is part of what a request costs. Stop must be
+// called.
+func StartServer(ctx context.Context, binary, dataDir string, extra ...string) (*Server, error) {
+	return start(ctx, binary, func(addr, token string) []string {
+		return append([]string{"serve", "--addr", addr, "--data", dataDir, "--token", token}, extra...)
+	})
+}
+
+// StartPeer starts the peer (see BuildPeer) on a free loopback port, with
+// a random token and the flags extra, and waits until it listens. Stop
+// must be called.
+func StartPeer(ctx context.Context, binary string, extra ...string) (*Server, error) {
+	return start(ctx, binary, func(addr, token string) []string {
+		return append([]string{"--addr", addr, "--token", token}, extra...)
+	})
+}
+
+// start runs binary with the arguments args gives for a free loopback
+// address and a random token, and waits until it listens there.
+func start(ctx context.Context, binary string, args func(addr, token string) []string) (*Server, error) {
+	name := filepath.Base(binary)
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		return nil, fmt.Errorf("start scimbridge: find a free port: %w", err)
+		return nil, fmt.Errorf("start %s: find a free port: %w", name, err)
 	}
 	addr := l.Addr().String()
 	l.Close()
 	s := &Server{TenantURL: "http://" + addr + "/scim/v2", Token: rand.Text(), exited: make(chan error, 1)}
-	s.cmd = exec.Command(binary, "serve", "--addr", addr, "--data", dataDir, "--token", s.Token)
+	s.cmd = exec.Command(binary, args(addr, s.Token)...)
 	if err := s.cmd.Start(); err != nil {
-		return nil, fmt.Errorf("start scimbridge: %w", err)
+		return nil, fmt.Errorf("start %s: %w", name, err)
 	}
 	go func() { s.exited <- s.cmd.Wait() }()
 	ctx, cancel := context.WithTimeout(ctx, serverStartTimeout)
@@ -64,10 +94,10 @@ func StartServer(ctx context.Context, binary, dataDir string) (*Server, error) {
 		}
 		select {
 		case err := <-s.exited:
-			return nil, fmt.Errorf("start scimbridge: it exited before listening: %v", err)
+			return nil, fmt.Errorf("start %s: it exited before listening: %v", name, err)
 		case <-ctx.Done():
 			s.Stop()
-			return nil, fmt.Errorf("start scimbridge: it did not listen on %s: %w", addr, ctx.Err())
+			return nil, fmt.Errorf("start %s: it did not listen on %s: %w", name, addr, ctx.Err())
 		case <-time.After(20 * time.Millisecond):
 		}
 	}

@@ -12,7 +12,7 @@ type target struct {
 	met            bool
 }
 
-// writeTargets writes the table of issue 7's targets with what this run
+// writeTargets writes the table of issues 7's and 13's targets with what this run
 // measured. A target whose section was not measured is left out, and the
 // section says why.
 func (r *Report) writeTargets(b *strings.Builder) {
@@ -52,15 +52,36 @@ func (r *Report) writeTargets(b *strings.Builder) {
 		var cpu time.Duration
 		var each []string
 		for _, run := range r.Load {
-			requests, errs, cpu = requests+run.Requests, errs+run.Errors, cpu+run.ServerCPU
+			errs += run.Errors
+			if run.Target != TargetBridge {
+				continue
+			}
+			requests, cpu = requests+run.Requests, cpu+run.ServerCPU
 			each = append(each, fmt.Sprintf("concurrency %d: %.0f", run.Concurrency, run.PerCPUSecond()))
 		}
 		perCPU := float64(requests) / cpu.Seconds()
 		ts = append(ts,
-			target{"load run without errors", fmt.Sprintf("%d errors in %d requests", errs, requests), errs == 0},
+			target{"load run without errors (scimbridge and the peer)", fmt.Sprintf("%d errors", errs), errs == 0},
 			target{fmt.Sprintf("load run ≥ %d requests per server CPU-second, overall", minPerCPUSecond),
 				fmt.Sprintf("**%.0f** (%s)", perCPU, strings.Join(each, "; ")), perCPU >= minPerCPUSecond},
 		)
+		for _, conc := range []int{1, 8} {
+			ours, ok1 := r.loadRun(TargetBridge, conc)
+			peer, ok2 := r.loadRun(TargetPeer, conc)
+			if !ok1 || !ok2 {
+				continue
+			}
+			q := ours.PerCPUSecond() / peer.PerCPUSecond()
+			ts = append(ts, target{fmt.Sprintf("load run at concurrency %d: ≥ %.1f× the peer's requests per server CPU-second", conc, minPeerRatio[conc]),
+				fmt.Sprintf("**%.2f×** (%.0f against %.0f)", q, ours.PerCPUSecond(), peer.PerCPUSecond()), q >= minPeerRatio[conc]})
+			if conc == 8 {
+				o, p := ours.WriteLatency().Median, peer.WriteLatency().Median
+				ts = append(ts, target{"load run at concurrency 8: write p50 no worse than the peer's",
+					fmt.Sprintf("%s ms against %s ms", millis(o), millis(p)), o <= p})
+			}
+			ts = append(ts, target{fmt.Sprintf("load run at concurrency %d: peak RSS of `scimbridge serve` < 64 MB", conc),
+				megabytes(ours.ServerPeakRSS) + " MB", ours.ServerPeakRSS < maxServePeakRSS})
+		}
 	}
 	if r.ScaleNote == "" && r.HandlerNote == "" {
 		sizes := r.scaleSizes()

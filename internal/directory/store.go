@@ -84,7 +84,7 @@ type ListOptions struct {
 }
 
 // Store keeps users, groups and memberships. It is declared here, where it is
-// used; the embedded (bbolt) and DynamoDB stores implement it, and
+// used; the embedded (Pebble) and DynamoDB stores implement it, and
 // internal/storetest holds the contract both pass.
 //
 // Every write is atomic and conditional: a unique key taken by another record

@@ -193,5 +193,5 @@ func TestSchemasListEveryAttributeEntraMaps(t *testing.T) {
 // TestDiscoveryGolden replays testdata/discovery: the documents exactly as
 // served, so that any change to them shows in review (-update rewrites).
 func TestDiscoveryGolden(t *testing.T) {
-	replay(t, filepath.Join("testdata", "discovery", "discovery.json"), newBoltStore)
+	replay(t, filepath.Join("testdata", "discovery", "discovery.json"), newEmbeddedStore)
 }

@@ -51,7 +51,7 @@ func TestEntraFlows(t *testing.T) {
 	}
 	for _, file := range files {
 		t.Run(strings.TrimSuffix(filepath.Base(file), ".json"), func(t *testing.T) {
-			replay(t, file, newBoltStore)
+			replay(t, file, newEmbeddedStore)
 		})
 	}
 }

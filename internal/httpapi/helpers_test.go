@@ -14,9 +14,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/scim-bridge/scim-bridge/internal/boltstore"
 	"github.com/scim-bridge/scim-bridge/internal/directory"
 	"github.com/scim-bridge/scim-bridge/internal/httpapi"
+	"github.com/scim-bridge/scim-bridge/internal/pebblestore"
 )
 
 const testToken = "test-token-0123456789"
@@ -41,13 +41,13 @@ func newEnv(t testing.TB) *env {
 // reading, so that runs are repeatable.
 func newService(t testing.TB) *directory.Service {
 	t.Helper()
-	return newServiceOn(newBoltStore(t))
+	return newServiceOn(newEmbeddedStore(t))
 }
 
-// newBoltStore returns an embedded store in a temporary directory.
-func newBoltStore(t testing.TB) directory.Store {
+// newEmbeddedStore returns an embedded store in a temporary directory.
+func newEmbeddedStore(t testing.TB) directory.Store {
 	t.Helper()
-	store, err := boltstore.Open(filepath.Join(t.TempDir(), "test.db"))
+	store, err := pebblestore.Open(filepath.Join(t.TempDir(), "directory"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -22,7 +22,7 @@ func interopFlows(t *testing.T) []string {
 func TestInteropFlows(t *testing.T) {
 	for _, file := range interopFlows(t) {
 		t.Run(strings.TrimSuffix(filepath.Base(file), ".json"), func(t *testing.T) {
-			replay(t, file, newBoltStore)
+			replay(t, file, newEmbeddedStore)
 		})
 	}
 }

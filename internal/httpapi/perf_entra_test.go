@@ -14,7 +14,7 @@ var perfStores = []struct {
 	name string
 	open func(b *testing.B) directory.Store
 }{
-	{"embedded", func(b *testing.B) directory.Store { return newBoltStore(b) }},
+	{"embedded", func(b *testing.B) directory.Store { return newEmbeddedStore(b) }},
 	{"memory", func(*testing.B) directory.Store { return memstore.New() }},
 }
 

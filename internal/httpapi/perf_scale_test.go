@@ -22,7 +22,7 @@ func perfScales() []int {
 func BenchmarkScale(b *testing.B) {
 	for _, n := range perfScales() {
 		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
-			f := newPerfFixture(b, newBoltStore(b), n)
+			f := newPerfFixture(b, newEmbeddedStore(b), n)
 			for _, op := range perfOps {
 				b.Run(op.name, func(b *testing.B) { f.run(b, op) })
 			}

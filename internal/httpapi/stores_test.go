@@ -16,7 +16,7 @@ func onStores(t *testing.T, test func(t *testing.T, store directory.Store)) {
 		name string
 		open func(testing.TB) directory.Store
 	}{
-		{"embedded", newBoltStore},
+		{"embedded", newEmbeddedStore},
 		{"DynamoDB", func(t testing.TB) directory.Store { s, _ := newDynamoStore(t); return s }},
 	} {
 		t.Run(s.name, func(t *testing.T) { test(t, s.open(t)) })

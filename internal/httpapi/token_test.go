@@ -169,16 +169,16 @@ func TestTokenNeverLeaks(t *testing.T) {
 	}
 	for _, file := range files {
 		t.Run(strings.TrimSuffix(filepath.Base(file), ".json"), func(t *testing.T) {
-			replayOn(t, file, newTokenEnv(newBoltStore(t)))
+			replayOn(t, file, newTokenEnv(newEmbeddedStore(t)))
 		})
 	}
-	e := newTokenEnv(newBoltStore(t))
+	e := newTokenEnv(newEmbeddedStore(t))
 	for name, header := range badCredentials(token) {
 		if res := e.do(http.MethodGet, "/scim/v2/Users", "", "Authorization", header); res.status != http.StatusUnauthorized {
 			t.Errorf("%s: status %d, want 401", name, res.status)
 		}
 	}
-	if res := newTokenEnv(panickingStore{newBoltStore(t)}).do(http.MethodGet, "/scim/v2/Users/x", ""); res.status != http.StatusInternalServerError {
+	if res := newTokenEnv(panickingStore{newEmbeddedStore(t)}).do(http.MethodGet, "/scim/v2/Users/x", ""); res.status != http.StatusInternalServerError {
 		t.Errorf("panicking store: status %d, want 500", res.status)
 	}
 	inj.SetRate(1)

@@ -17,10 +17,10 @@ import (
 	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
 
 	"github.com/scim-bridge/scim-bridge/internal/awstest"
-	"github.com/scim-bridge/scim-bridge/internal/boltstore"
 	"github.com/scim-bridge/scim-bridge/internal/dynamo"
 	"github.com/scim-bridge/scim-bridge/internal/journal"
 	"github.com/scim-bridge/scim-bridge/internal/notify"
+	"github.com/scim-bridge/scim-bridge/internal/pebblestore"
 	"github.com/scim-bridge/scim-bridge/internal/reconcile"
 )
 
@@ -45,7 +45,7 @@ type env struct {
 // newMemoryEnv is an embedded store and a notifier that keeps notices in
 // memory.
 func newMemoryEnv(t *testing.T) *env {
-	s, err := boltstore.Open(filepath.Join(t.TempDir(), "directory.db"))
+	s, err := pebblestore.Open(filepath.Join(t.TempDir(), "directory"))
 	if err != nil {
 		t.Fatal(err)
 	}

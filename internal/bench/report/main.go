@@ -43,6 +43,7 @@ func main() {
 type options struct {
 	out, only, benchtime string
 	starts, requests     int
+	loadRuns             int
 	small                bool
 }
 
@@ -56,6 +57,7 @@ func run(ctx context.Context, args []string, stdout, log io.Writer) error {
 	fs.IntVar(&o.starts, "starts", 20, "cold starts of each function")
 	fs.IntVar(&o.requests, "requests", 1000, "invocations of each function before its peak RSS is read")
 	fs.BoolVar(&o.small, "small", false, "a small load run, to check the tooling")
+	fs.IntVar(&o.loadRuns, "loadruns", 3, "runs of each server at each concurrency in the load run; the best is kept")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -113,15 +115,48 @@ func run(ctx context.Context, args []string, stdout, log io.Writer) error {
 		if err != nil {
 			return err
 		}
+		peer, err := bench.BuildPeer(ctx, root, scratch)
+		if err != nil {
+			return err
+		}
+		// Each target runs o.loadRuns times at each concurrency, the two
+		// alternating, and its best run is kept: other work on the
+		// machine only ever adds to a server's CPU time.
+		targets := []bench.Target{bench.Bridge(bin), bench.Peer(peer)}
 		for _, conc := range []int{1, 8} {
-			run, err := bench.RunLoad(ctx, bin, scratch, r.Workload, conc, func(p bench.PhaseResult) {
-				fmt.Fprintf(log, "load c=%d %-40s %6d requests %4d errors %8.0f req/s %6.2f CPU-s\n",
-					conc, p.Name, p.Requests, p.Errors, p.Throughput(), p.ServerCPU.Seconds())
-			})
+			best := make([]bench.LoadRun, len(targets))
+			for range o.loadRuns {
+				for i, t := range targets {
+					run, err := bench.RunLoad(ctx, t, scratch, r.Workload, conc, func(p bench.PhaseResult) {
+						fmt.Fprintf(log, "load %s c=%d %-40s %6d requests %4d errors %8.0f req/s %6.2f CPU-s\n",
+							t.Name, conc, p.Name, p.Requests, p.Errors, p.Throughput(), p.ServerCPU.Seconds())
+					})
+					if err != nil {
+						return err
+					}
+					tries := append(best[i].Tries, run.PerCPUSecond())
+					if run.PerCPUSecond() > best[i].PerCPUSecond() {
+						best[i] = run
+					}
+					best[i].Tries = tries
+				}
+			}
+			r.Load = append(r.Load, best...)
+		}
+		// The profiles come from runs of their own: profiling costs CPU
+		// that the runs above must not count.
+		for _, conc := range []int{1, 8} {
+			path := filepath.Join(scratch, fmt.Sprintf("cpu-c%d.pprof", conc))
+			run, err := bench.RunLoad(ctx, bench.Bridge(bin, "--cpuprofile", path), scratch, r.Workload, conc, nil)
 			if err != nil {
 				return err
 			}
-			r.Load = append(r.Load, run)
+			p, err := bench.ReadProfile(ctx, bin, path)
+			if err != nil {
+				return err
+			}
+			p.Concurrency, p.Requests = conc, run.Requests
+			r.Profiles = append(r.Profiles, p)
 		}
 		return nil
 	})

@@ -1,0 +1,117 @@
+package pebblestore
+
+import (
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+
+	"github.com/cockroachdb/pebble/v2"
+
+	"github.com/scim-bridge/scim-bridge/internal/directory"
+)
+
+// ReleaseUnique deletes the uniqueness entry u if it names owner; otherwise
+// it fails with directory.ErrVersion.
+func (s *Store) ReleaseUnique(ctx context.Context, u directory.Unique, owner string) (err error) {
+	defer wrapf(&err, "release %s %s", noun(u.Kind), u.Key)
+	return s.repair(ctx, u.Kind, func(b *pebble.Batch, kt kindTables) error {
+		e := kt.uniqueEntry(u.Key, u.Value)
+		holder, err := s.direct().get(e)
+		if err != nil {
+			return err
+		}
+		if string(holder) != owner {
+			return fmt.Errorf("no longer names %q: %w", owner, directory.ErrVersion)
+		}
+		return b.Delete(e, nil)
+	})
+}
+
+// ClaimUnique writes the uniqueness entry u naming record id, if the record
+// is at version and holds u's value (else directory.ErrVersion, or
+// directory.ErrNotFound if it is gone) and no other record's entry is
+// there (else a *directory.ConflictError).
+func (s *Store) ClaimUnique(ctx context.Context, u directory.Unique, id string, version int64) (err error) {
+	defer wrapf(&err, "claim %s %s for %q", noun(u.Kind), u.Key, id)
+	return s.repair(ctx, u.Kind, func(b *pebble.Batch, kt kindTables) error {
+		rec, err := kt.load(s.direct(), id)
+		if err != nil {
+			return err
+		}
+		if rec.Version != version || rec.Keys.Get(u.Key) != u.Value {
+			return fmt.Errorf("record changed: %w", directory.ErrVersion)
+		}
+		e := kt.uniqueEntry(u.Key, u.Value)
+		switch holder, err := s.direct().get(e); {
+		case err != nil:
+			return err
+		case holder == nil:
+			return b.Set(e, []byte(id), nil)
+		case string(holder) != id:
+			return &directory.ConflictError{Kind: u.Kind, Key: u.Key, Value: u.Value}
+		}
+		return nil
+	})
+}
+
+// AddEntry writes the index entry e, if its record is at version and holds
+// e's value (else directory.ErrVersion, or directory.ErrNotFound if it is
+// gone).
+func (s *Store) AddEntry(ctx context.Context, e directory.Entry, version int64) (err error) {
+	defer wrapf(&err, "add %s %s entry of %q", noun(e.Kind), e.Key, e.ID)
+	return s.repair(ctx, e.Kind, func(b *pebble.Batch, kt kindTables) error {
+		rec, err := kt.load(s.direct(), e.ID)
+		if err != nil {
+			return err
+		}
+		if rec.Version != version || rec.Keys.Get(e.Key) != e.Value {
+			return fmt.Errorf("record changed: %w", directory.ErrVersion)
+		}
+		return b.Set(kt.indexEntry(e.Key, e.Value, e.ID), nil, nil)
+	})
+}
+
+// DropEntry deletes the index entry e, if its record is gone or no longer
+// holds e's value; otherwise it fails with directory.ErrVersion.
+func (s *Store) DropEntry(ctx context.Context, e directory.Entry) (err error) {
+	defer wrapf(&err, "drop %s %s entry of %q", noun(e.Kind), e.Key, e.ID)
+	return s.repair(ctx, e.Kind, func(b *pebble.Batch, kt kindTables) error {
+		rec, err := kt.load(s.direct(), e.ID)
+		if err == nil && rec.Keys.Get(e.Key) == e.Value {
+			return fmt.Errorf("record holds the value: %w", directory.ErrVersion)
+		}
+		if err != nil && !errors.Is(err, directory.ErrNotFound) {
+			return err
+		}
+		return b.Delete(kt.indexEntry(e.Key, e.Value, e.ID), nil)
+	})
+}
+
+// SetCounter sets kind's total to n if it is expect, else fails with
+// directory.ErrVersion.
+func (s *Store) SetCounter(ctx context.Context, kind directory.Kind, n, expect int64) (err error) {
+	defer wrapf(&err, "set the %s counter", noun(kind))
+	return s.repair(ctx, kind, func(b *pebble.Batch, _ kindTables) error {
+		got, err := count(s.direct(), kind)
+		if err != nil {
+			return err
+		}
+		if got != expect {
+			return fmt.Errorf("counter is %d, not %d: %w", got, expect, directory.ErrVersion)
+		}
+		return b.Set(tableCounts.key(string(kind)), binary.BigEndian.AppendUint64(nil, uint64(n)), nil)
+	})
+}
+
+// repair runs fn as a write, with kind's tables.
+func (s *Store) repair(ctx context.Context, kind directory.Kind, fn func(*pebble.Batch, kindTables) error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	kt, err := tablesOf(kind)
+	if err != nil {
+		return err
+	}
+	return s.write(func(b *pebble.Batch) error { return fn(b, kt) })
+}
