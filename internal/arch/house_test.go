@@ -44,7 +44,6 @@ const (
 	directory   = "internal/directory"
 	httpapi     = "internal/httpapi"
 	reconcile   = "internal/reconcile"
-	boltstore   = "internal/boltstore"
 	pebblestore = "internal/pebblestore"
 	dynamo      = "internal/dynamo"
 	secrets     = "internal/secrets"
@@ -86,8 +85,6 @@ var house = []layer{
 		"the change events, derived from a committed change the same on either store"},
 
 	// The stores: they depend inward only, never on httpapi or reconcile.
-	{of(boltstore), of(directory, scim, journal, bbolt),
-		"directory.Store and the journal on an embedded bbolt file"},
 	{of(pebblestore), of(directory, scim, journal, pebble, bbolt),
 		"directory.Store and the journal in an embedded Pebble directory; bbolt only to migrate the file of the store before it"},
 	{of(dynamo), of(directory, scim, journal, events, awsSDK, smithy),

@@ -17,8 +17,8 @@ import (
 	"time"
 
 	"github.com/scim-bridge/scim-bridge/internal/bench/memstore"
-	"github.com/scim-bridge/scim-bridge/internal/boltstore"
 	"github.com/scim-bridge/scim-bridge/internal/directory"
+	"github.com/scim-bridge/scim-bridge/internal/pebblestore"
 	"github.com/scim-bridge/scim-bridge/internal/scim"
 	"github.com/scim-bridge/scim-bridge/internal/scim/filter"
 	"github.com/scim-bridge/scim-bridge/internal/scim/patch"
@@ -72,7 +72,7 @@ func (c *countingStore) Members(ctx context.Context, id string) ([]string, error
 
 func newService(t *testing.T) (*directory.Service, *countingStore) {
 	t.Helper()
-	st, err := boltstore.Open(filepath.Join(t.TempDir(), "d.db"))
+	st, err := pebblestore.Open(filepath.Join(t.TempDir(), "directory"))
 	if err != nil {
 		t.Fatal(err)
 	}

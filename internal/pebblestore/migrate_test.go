@@ -1,76 +1,31 @@
 package pebblestore_test
 
 import (
-	"encoding/binary"
 	"errors"
-	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
 	"testing"
 	"time"
 
-	bolt "go.etcd.io/bbolt"
-
-	"github.com/scim-bridge/scim-bridge/internal/boltstore"
 	"github.com/scim-bridge/scim-bridge/internal/directory"
 	"github.com/scim-bridge/scim-bridge/internal/journal"
 	"github.com/scim-bridge/scim-bridge/internal/pebblestore"
 	"github.com/scim-bridge/scim-bridge/internal/storetest"
 )
 
-// writeBolt fills a bbolt file at path, through the store that wrote
-// such files, with two users sharing an externalId in a group, a failure,
-// a mark and a saved state; then it turns the group's externalId entry
-// into the uniqueness item a file written before issue 11 holds instead.
-func writeBolt(t *testing.T, path string) {
+// copyOldFile copies testdata/directory.db to path: a bbolt file as the
+// store before this one wrote it, with two users sharing an externalId in
+// a group, a failure, a mark and a saved state, and the group's externalId
+// kept as the uniqueness item of a file written before issue 11
+// (testdata/README.md says how it was made).
+func copyOldFile(t *testing.T, path string) {
 	t.Helper()
-	ctx := t.Context()
-	old, err := boltstore.Open(path)
+	data, err := os.ReadFile(filepath.Join("testdata", "directory.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	user, group, bob := storetest.NewUser("u1", "alice"), storetest.NewGroup("g1", "Sales"), storetest.NewUser("u2", "bob")
-	user.Keys.Email = "alice@example.com"
-	user.Keys.ExternalID, bob.Keys.ExternalID, group.Keys.ExternalID = "mail-nick", "mail-nick", "gext"
-	for _, rec := range []*directory.Record{user, group, bob} {
-		if err := old.Create(ctx, rec); err != nil {
-			t.Fatal(err)
-		}
-	}
-	at := time.Date(2026, 5, 6, 7, 8, 9, 0, time.UTC)
-	steps := []error{
-		old.AddMembers(ctx, "g1", []string{"u1", "u2"}),
-		old.RecordFailure(ctx, journal.Failure{Time: at, Expires: at.Add(time.Hour), Method: "POST", Status: 409}),
-		old.MarkSeen(ctx, journal.SeenRequest, at),
-		old.SaveState(ctx, []byte(`{"run":1}`), 0),
-		old.Close(),
-	}
-	if err := errors.Join(steps...); err != nil {
-		t.Fatal(err)
-	}
-	legacyExternalID(t, path, directory.KindGroup, "gext", "g1")
-}
-
-// legacyExternalID replaces the externalId index entry of record id in the
-// bbolt file at path by an externalId uniqueness item, as the file was
-// laid out before issue 11 (internal/boltstore/layout.go).
-func legacyExternalID(t *testing.T, path string, kind directory.Kind, value, id string) {
-	t.Helper()
-	db, err := bolt.Open(path, 0o600, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	key := string(directory.KeyExternalID) + "\x00"
-	entry := key + string(binary.AppendUvarint(nil, uint64(len(value)))) + value + id
-	err = db.Update(func(tx *bolt.Tx) error {
-		entries, unique := tx.Bucket([]byte(kind+"/entries")), tx.Bucket([]byte(kind+"/unique"))
-		if entries.Get([]byte(entry)) == nil {
-			return fmt.Errorf("no entry %q in %s/entries", entry, kind)
-		}
-		return errors.Join(entries.Delete([]byte(entry)), unique.Put([]byte(key+value), []byte(id)))
-	})
-	if err := errors.Join(err, db.Close()); err != nil {
+	if err := os.WriteFile(path, data, 0o600); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -78,7 +33,7 @@ func legacyExternalID(t *testing.T, path string, kind directory.Kind, value, id 
 func TestMigrateBoltKeepsEverything(t *testing.T) {
 	dir := t.TempDir()
 	boltPath, path := filepath.Join(dir, "directory.db"), filepath.Join(dir, "directory")
-	writeBolt(t, boltPath)
+	copyOldFile(t, boltPath)
 	ctx := t.Context()
 
 	migrated, err := pebblestore.MigrateBolt(boltPath, path)
@@ -156,7 +111,7 @@ func TestMigrateBoltWithoutAFileDoesNothing(t *testing.T) {
 func TestMigrateBoltFinishesACutOffMigration(t *testing.T) {
 	dir := t.TempDir()
 	boltPath, path := filepath.Join(dir, "directory.db"), filepath.Join(dir, "directory")
-	writeBolt(t, boltPath)
+	copyOldFile(t, boltPath)
 	if _, err := pebblestore.MigrateBolt(boltPath, path); err != nil {
 		t.Fatal(err)
 	}
@@ -176,7 +131,7 @@ func TestMigrateBoltFinishesACutOffMigration(t *testing.T) {
 func TestMigrateBoltRefusesAStoreOfAnotherDirectory(t *testing.T) {
 	dir := t.TempDir()
 	boltPath, path := filepath.Join(dir, "directory.db"), filepath.Join(dir, "directory")
-	writeBolt(t, boltPath)
+	copyOldFile(t, boltPath)
 	s, err := pebblestore.Open(path)
 	if err != nil {
 		t.Fatal(err)
