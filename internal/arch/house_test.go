@@ -88,7 +88,7 @@ var house = []layer{
 	// The stores: they depend inward only, never on httpapi or reconcile.
 	{of(boltstore), of(directory, scim, journal, bbolt),
 		"directory.Store and the journal on an embedded bbolt file"},
-	{of(pebblestore), of(directory, scim, journal, pebble, bbolt),
+	{of(pebblestore), of(directory, scim, journal, events, pebble, bbolt),
 		"directory.Store and the journal in an embedded Pebble directory; bbolt only to migrate the file of the store before it"},
 	{of(dynamo), of(directory, scim, journal, events, awsSDK, smithy),
 		"directory.Store and the journal on DynamoDB: the only package that knows the table's keys, so also the one that reads its stream"},

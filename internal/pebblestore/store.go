@@ -48,6 +48,11 @@ type Store struct {
 	// closed makes Ping fail rather than reach a closed engine, which
 	// panics.
 	closed atomic.Bool
+	// outbox, seq and pending are guarded by mu. seq is the last sequence
+	// of an event in the outbox (outbox.go), recovered on Open; pending
+	// counts the events of the batch being written.
+	outbox       bool
+	seq, pending uint64
 }
 
 // Open opens the store in the directory at path, creating it if it does
@@ -75,7 +80,11 @@ func Open(path string) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("pebblestore: open %s: %w", path, err)
 	}
-	return &Store{db: db, path: path}, nil
+	seq, err := lastSeq(dbReader{db})
+	if err != nil {
+		return nil, errors.Join(fmt.Errorf("pebblestore: open %s: read the outbox: %w", path, err), db.Close())
+	}
+	return &Store{db: db, path: path, seq: seq}, nil
 }
 
 // Close closes the store: it waits for writes in flight and flushes what
@@ -114,9 +123,13 @@ func (s *Store) write(fn func(b *pebble.Batch) error) error {
 	b := s.db.NewBatch()
 	defer b.Close()
 	s.mu.Lock()
+	s.pending = 0
 	err := fn(b)
 	if err == nil && !b.Empty() {
 		err = s.db.ApplyNoSyncWait(b, pebble.Sync)
+		if err == nil {
+			s.seq += s.pending
+		}
 		s.mu.Unlock()
 		if err == nil {
 			err = b.SyncWait()
