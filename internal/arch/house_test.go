@@ -53,6 +53,7 @@ const (
 	entra       = "internal/entra"
 	events      = "internal/events"
 	eventbus    = "internal/eventbus"
+	webhook     = "internal/webhook"
 	certs       = "internal/certs"
 )
 
@@ -110,6 +111,8 @@ var house = []layer{
 		"Entra's provisioning client, simulated over plain HTTP"},
 	{of(eventbus), of(dynamo, events, lambdaEvents, awsSDK, smithy),
 		"the table's stream, as Lambda hands it over, to change events on EventBridge"},
+	{of(webhook), of(events),
+		"the embedded store's outbox, read through its own interface, to CloudEvents over HTTP"},
 	{of(certs), of(acme),
 		"the local process's TLS: certificates from files or from an ACME CA"},
 
@@ -126,7 +129,7 @@ var house = []layer{
 		"a Lambda main is wiring only"},
 	{of("functions/..."), of(awsapp, lambdaStart, httpAdapter),
 		"an HTTP function's main is wiring only, and links neither the reconciler nor SNS"},
-	{of("cmd/scimbridge"), of(awsapp+"/...", pebblestore, dynamo, directory, journal, httpapi, reconcile, entra, certs, awsSDK, smithy),
+	{of("cmd/scimbridge"), of(awsapp+"/...", pebblestore, dynamo, directory, journal, httpapi, reconcile, entra, certs, webhook, awsSDK, smithy),
 		"the local process and operator commands wire the same graphs"},
 
 	// Test support and benchmarks: never imported by the product above.
