@@ -243,4 +243,3 @@ func maxVersion(m map[int64][]delivery) int64 {
 	}
 	return v
 }
-
