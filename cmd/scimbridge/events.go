@@ -13,8 +13,9 @@ import (
 )
 
 // deliverEvents makes the embedded store keep its outbox and delivers it
-// to url until ctx ends; stop waits for the delivery to end. On DynamoDB
-// the table's stream carries the events (functions/events) instead.
+// to url until ctx ends or stop is called; stop waits for the delivery to
+// end. On DynamoDB the table's stream carries the events
+// (functions/events) instead.
 func deliverEvents(ctx context.Context, store backend, url, secret string, logger *slog.Logger) (stop func(), err error) {
 	ps, ok := store.(*pebblestore.Store)
 	if !ok {
@@ -27,7 +28,10 @@ func deliverEvents(ctx context.Context, store backend, url, secret string, logge
 	if err != nil {
 		return nil, err
 	}
-	ps.KeepOutbox()
+	if err := ps.KeepOutbox(ctx); err != nil {
+		return nil, err
+	}
+	ctx, cancel := context.WithCancel(ctx)
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
@@ -35,7 +39,7 @@ func deliverEvents(ctx context.Context, store backend, url, secret string, logge
 			logger.Error("event delivery stopped", slog.String("error", err.Error()))
 		}
 	}()
-	return func() { <-done }, nil
+	return func() { cancel(); <-done }, nil
 }
 
 // eventsCmd runs `scimbridge events tail`: the outbox as JSON lines. It

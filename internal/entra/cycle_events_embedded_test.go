@@ -47,7 +47,9 @@ func TestProvisioningCycleEventsOnTheEmbeddedStore(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			store.KeepOutbox()
+			if err := store.KeepOutbox(ctx); err != nil {
+				t.Fatal(err)
+			}
 			const token = "embedded-events-token"
 			bridge := httptest.NewServer(awsapp.Handler(store, awsapp.Tokens(aws.Config{}, awsapp.Settings{Token: token}, store, nil, logger), nil, logger))
 			defer bridge.Close()

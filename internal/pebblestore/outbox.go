@@ -18,6 +18,7 @@ import (
 //
 //	outbox        seq, 8 bytes big-endian -> an event's JSON
 //	outbox-cursor "delivered" -> seq, 8 bytes big-endian
+//	outbox-cursor "kept" -> nil                (the outbox is on)
 //
 // seq grows by one per event, so the table reads in the order the changes
 // committed; the cursor is the last seq the webhook delivered.
@@ -25,6 +26,7 @@ var (
 	tableOutbox       = newTable("outbox")
 	tableOutboxCursor = newTable("outbox-cursor")
 	cursorKey         = tableOutboxCursor.key("delivered")
+	keptKey           = tableOutboxCursor.key("kept")
 )
 
 // outboxRetention is how many delivered events stay in the outbox for
@@ -32,11 +34,28 @@ var (
 const outboxRetention = 10000
 
 // KeepOutbox makes every later change of a user or group also write its
-// events (events.Derive) into the outbox, in the same batch.
-func (s *Store) KeepOutbox() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.outbox = true
+// events (events.Derive) into the outbox, in the same batch. The store
+// remembers it: every later Open keeps the outbox too, so that changes
+// made by other commands on the store (`scimbridge reconcile`'s purge)
+// wait there for the next delivery rather than have no event.
+func (s *Store) KeepOutbox(ctx context.Context) (err error) {
+	defer wrapf(&err, "keep the outbox")
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	err = s.write(func(b *pebble.Batch) error { return b.Set(keptKey, nil, nil) })
+	if err == nil {
+		s.mu.Lock()
+		s.outbox = true
+		s.mu.Unlock()
+	}
+	return err
+}
+
+// keepsOutbox reports whether KeepOutbox was called on the store.
+func keepsOutbox(r reader) (bool, error) {
+	v, err := r.get(keptKey)
+	return v != nil, err
 }
 
 // emit adds the events of c to b. Called by the writes under mu.

@@ -51,7 +51,9 @@ func TestOutboxHoldsTheEventsOfCommittedChanges(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s.KeepOutbox()
+	if err := s.KeepOutbox(ctx); err != nil {
+		t.Fatal(err)
+	}
 	user, group := storetest.NewUser("u1", "alice"), storetest.NewGroup("g1", "Sales")
 	var want []events.Event
 	for _, rec := range []*directory.Record{user, group} {
@@ -92,8 +94,8 @@ func TestOutboxHoldsTheEventsOfCommittedChanges(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	// Reopened, the store still keeps its outbox.
 	s = open(t, path)
-	s.KeepOutbox()
 	if err := s.SaveCursor(ctx, 2); err != nil {
 		t.Fatal(err)
 	}

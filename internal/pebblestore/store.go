@@ -81,10 +81,14 @@ func Open(path string) (*Store, error) {
 		return nil, fmt.Errorf("pebblestore: open %s: %w", path, err)
 	}
 	seq, err := lastSeq(dbReader{db})
+	var kept bool
+	if err == nil {
+		kept, err = keepsOutbox(dbReader{db})
+	}
 	if err != nil {
 		return nil, errors.Join(fmt.Errorf("pebblestore: open %s: read the outbox: %w", path, err), db.Close())
 	}
-	return &Store{db: db, path: path, seq: seq}, nil
+	return &Store{db: db, path: path, seq: seq, outbox: kept}, nil
 }
 
 // Close closes the store: it waits for writes in flight and flushes what
