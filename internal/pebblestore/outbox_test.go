@@ -140,3 +140,38 @@ func TestNoOutboxUnlessKept(t *testing.T) {
 		t.Errorf("outbox holds %v, want nothing", seqs)
 	}
 }
+
+// TestPrunedOutboxKeepsItsSequence checks that SaveCursor prunes delivered
+// events, and that a reopened store numbers new events after the cursor
+// even when pruning emptied the outbox.
+func TestPrunedOutboxKeepsItsSequence(t *testing.T) {
+	ctx := t.Context()
+	path := filepath.Join(t.TempDir(), "directory")
+	s, err := pebblestore.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.KeepOutbox(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Create(ctx, storetest.NewUser("u1", "alice")); err != nil {
+		t.Fatal(err)
+	}
+	// A cursor far ahead stands for 20,000 delivered events.
+	if err := s.SaveCursor(ctx, 20000); err != nil {
+		t.Fatal(err)
+	}
+	if seqs, _ := outbox(t, s, 0); len(seqs) != 0 {
+		t.Errorf("outbox after pruning holds %v, want nothing", seqs)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	s = open(t, path)
+	if err := s.Create(ctx, storetest.NewUser("u2", "bob")); err != nil {
+		t.Fatal(err)
+	}
+	if seqs, _ := outbox(t, s, 0); len(seqs) != 1 || seqs[0] != 20001 {
+		t.Errorf("outbox holds %v, want [20001]", seqs)
+	}
+}
