@@ -38,13 +38,14 @@ func TestEventsTailPrintsTheOutbox(t *testing.T) {
 	}{
 		{"from the start", nil, []int{1, 2}, []string{"u1", "u2"}},
 		{"since 1", []string{"--since", "1"}, []int{2}, []string{"u2"}},
+		{"since the last", []string{"--since", "5"}, nil, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var out bytes.Buffer
 			if err := run(ctx, append([]string{"events", "tail", "--data", data}, tc.args...), &out, &out); err != nil {
 				t.Fatal(err)
 			}
-			lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+			lines := strings.Fields(out.String())
 			if len(lines) != len(tc.wantN) {
 				t.Fatalf("got %d lines, want %d:\n%s", len(lines), len(tc.wantN), out.String())
 			}

@@ -110,14 +110,20 @@ func cursor(r reader) (uint64, error) {
 }
 
 // ReadOutbox calls fn with each event after seq in order, its sequence and
-// its JSON (valid only during the call), at most limit of them.
+// its JSON (valid only during the call), at most limit of them. It reads
+// only events whose change is durable: one applied a moment before its
+// fsync is read once the fsync is done.
 func (s *Store) ReadOutbox(ctx context.Context, seq uint64, limit int, fn func(seq uint64, event []byte) error) (err error) {
 	defer wrapf(&err, "read the outbox after %d", seq)
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	durable := s.durable.Load()
+	if seq >= durable {
+		return nil
+	}
 	n := 0
-	return s.direct().scan(outboxKey(seq+1), after(tableOutbox.key()), func(k, v []byte) error {
+	return s.direct().scan(outboxKey(seq+1), outboxKey(durable+1), func(k, v []byte) error {
 		if n == limit {
 			return errStop
 		}

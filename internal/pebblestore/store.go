@@ -53,6 +53,9 @@ type Store struct {
 	// counts the events of the batch being written.
 	outbox       bool
 	seq, pending uint64
+	// durable is the last sequence whose batch is fsynced: ReadOutbox
+	// stops there, so no event leaves before its change is durable.
+	durable atomic.Uint64
 }
 
 // Open opens the store in the directory at path, creating it if it does
@@ -88,7 +91,9 @@ func Open(path string) (*Store, error) {
 	if err != nil {
 		return nil, errors.Join(fmt.Errorf("pebblestore: open %s: read the outbox: %w", path, err), db.Close())
 	}
-	return &Store{db: db, path: path, seq: seq, outbox: kept}, nil
+	st := &Store{db: db, path: path, seq: seq, outbox: kept}
+	st.durable.Store(seq)
+	return st, nil
 }
 
 // Close closes the store: it waits for writes in flight and flushes what
@@ -134,9 +139,16 @@ func (s *Store) write(fn func(b *pebble.Batch) error) error {
 		if err == nil {
 			s.seq += s.pending
 		}
+		end := s.seq
 		s.mu.Unlock()
 		if err == nil {
 			err = b.SyncWait()
+		}
+		if err == nil {
+			// The log is synced in order: every batch before this one
+			// is durable too.
+			for cur := s.durable.Load(); cur < end && !s.durable.CompareAndSwap(cur, end); cur = s.durable.Load() {
+			}
 		}
 		return err
 	}
