@@ -45,7 +45,7 @@ func TestEventsTailPrintsTheOutbox(t *testing.T) {
 			if err := run(ctx, append([]string{"events", "tail", "--data", data}, tc.args...), &out, &out); err != nil {
 				t.Fatal(err)
 			}
-			lines := strings.Fields(out.String())
+			lines := strings.FieldsFunc(out.String(), func(r rune) bool { return r == '\n' })
 			if len(lines) != len(tc.wantN) {
 				t.Fatalf("got %d lines, want %d:\n%s", len(lines), len(tc.wantN), out.String())
 			}
