@@ -22,6 +22,7 @@ const usage = `usage: scimbridge <command> [flags]
 commands:
   serve                   run the bridge on the embedded store, or --store dynamodb --table NAME;
                           HTTPS with --tls-cert FILE --tls-key FILE or --acme-domain NAME
+                          change events as signed CloudEvents with --events-url URL --events-secret S
   reconcile               repair the store and report failures once: [--dry-run] [--store …] [--topic ARN]
   dynamodb create-table   create the bridge's DynamoDB table: --table NAME
   smoke                   play Entra's conversation against a Tenant URL: --url URL --token TOKEN [--ca FILE]
