@@ -41,11 +41,11 @@ func init() {
 }
 
 // startServeProcess starts `scimbridge serve` on data as a child process
-// and returns its Tenant URL, and a channel closed when it has exited. The
-// process is killed when t ends.
-func startServeProcess(t *testing.T, data, token string) (string, *os.Process, <-chan struct{}) {
+// with extra flags, and returns its Tenant URL, and a channel closed when
+// it has exited. The process is killed when t ends.
+func startServeProcess(t *testing.T, data, token string, extra ...string) (string, *os.Process, <-chan struct{}) {
 	t.Helper()
-	args, _ := json.Marshal([]string{"serve", "--addr", "127.0.0.1:0", "--data", data, "--token", token})
+	args, _ := json.Marshal(append([]string{"serve", "--addr", "127.0.0.1:0", "--data", data, "--token", token}, extra...))
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
 	cmd.Env = append(os.Environ(), serveChildEnv+"="+string(args))
 	cmd.Stderr = os.Stderr

@@ -1,7 +1,7 @@
 // Command scimbridge runs the SCIM bridge as one local process and carries
 // the operator's commands.
 //
-//	scimbridge serve [--addr 127.0.0.1:8080] [--data ./.scimbridge] [--token T]
+//	scimbridge serve [--addr 127.0.0.1:8080] [--data ./.scimbridge] [--token T] [--events-url URL --events-secret S]
 //	                 [--tls-cert FILE --tls-key FILE | --acme-domain NAME [--acme-email E] | --insecure-http]
 //	scimbridge reconcile [--dry-run] [--store embedded|dynamodb --table T] [--data DIR] [--topic ARN]
 package main
@@ -22,10 +22,12 @@ const usage = `usage: scimbridge <command> [flags]
 commands:
   serve                   run the bridge on the embedded store, or --store dynamodb --table NAME;
                           HTTPS with --tls-cert FILE --tls-key FILE or --acme-domain NAME
+                          change events as signed CloudEvents with --events-url URL --events-secret S
   reconcile               repair the store and report failures once: [--dry-run] [--store …] [--topic ARN]
   dynamodb create-table   create the bridge's DynamoDB table: --table NAME
   smoke                   play Entra's conversation against a Tenant URL: --url URL --token TOKEN [--ca FILE]
   healthcheck             ask the bridge serving on this machine for /healthz: [--addr ADDR]; exit 1 unless it is healthy
+  events tail             print the embedded store's change events as JSON lines (serve stopped): [--data DIR] [--since SEQ]
   backup                  copy the data directory, while serve runs or not: --out FILE [--data DIR]
   restore                 unpack a backup into a new data directory: --in FILE --data DIR
 `
@@ -68,6 +70,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return smoke(ctx, args[1:], stdout)
 	case "healthcheck":
 		return healthcheck(ctx, args[1:], stdout)
+	case "events":
+		return eventsCmd(ctx, args[1:], stdout)
 	case "backup":
 		return backupCmd(ctx, args[1:], stdout)
 	case "restore":

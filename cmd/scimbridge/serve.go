@@ -41,6 +41,8 @@ func serve(ctx context.Context, args []string, stdout io.Writer, logger *slog.Lo
 	tokenSecret := fl.String("token-secret", "", "Secrets Manager secret (ARN or name) holding the Secret Token, instead of --token")
 	var tf tlsFlags
 	tf.define(fl)
+	eventsURL := fl.String("events-url", "", "deliver change events to this URL as CloudEvents (embedded store only; docs/events.md)")
+	eventsSecret := fl.String("events-secret", os.Getenv("SCIMBRIDGE_EVENTS_SECRET"), "key of the events' HMAC signature (default $SCIMBRIDGE_EVENTS_SECRET)")
 	cpuProfile := fl.String("cpuprofile", "", "write a CPU profile to this file until the server stops (make bench)")
 	if err := fl.Parse(args); err != nil {
 		return err
@@ -95,6 +97,15 @@ func serve(ctx context.Context, args []string, stdout io.Writer, logger *slog.Lo
 		} else {
 			defer stopAdmin()
 		}
+	}
+	if *eventsURL != "" {
+		stop, err := deliverEvents(ctx, store, *eventsURL, *eventsSecret, logger)
+		if err != nil {
+			return err
+		}
+		// Deferred after closeStore, so it runs first: the deliverer
+		// stops before the store closes.
+		defer stop()
 	}
 	// The Lambda functions' graph, on either store: both keep the failure
 	// journal `scimbridge reconcile` digests. The health check is in front

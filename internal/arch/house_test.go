@@ -52,6 +52,7 @@ const (
 	entra       = "internal/entra"
 	events      = "internal/events"
 	eventbus    = "internal/eventbus"
+	webhook     = "internal/webhook"
 	certs       = "internal/certs"
 )
 
@@ -85,7 +86,7 @@ var house = []layer{
 		"the change events, derived from a committed change the same on either store"},
 
 	// The stores: they depend inward only, never on httpapi or reconcile.
-	{of(pebblestore), of(directory, scim, journal, pebble, bbolt),
+	{of(pebblestore), of(directory, scim, journal, events, pebble, bbolt),
 		"directory.Store and the journal in an embedded Pebble directory; bbolt only to migrate the file of the store before it"},
 	{of(dynamo), of(directory, scim, journal, events, awsSDK, smithy),
 		"directory.Store and the journal on DynamoDB: the only package that knows the table's keys, so also the one that reads its stream"},
@@ -107,6 +108,8 @@ var house = []layer{
 		"Entra's provisioning client, simulated over plain HTTP"},
 	{of(eventbus), of(dynamo, events, lambdaEvents, awsSDK, smithy),
 		"the table's stream, as Lambda hands it over, to change events on EventBridge"},
+	{of(webhook), of(events),
+		"the embedded store's outbox, read through its own interface, to CloudEvents over HTTP"},
 	{of(certs), of(acme),
 		"the local process's TLS: certificates from files or from an ACME CA"},
 
@@ -123,7 +126,7 @@ var house = []layer{
 		"a Lambda main is wiring only"},
 	{of("functions/..."), of(awsapp, lambdaStart, httpAdapter),
 		"an HTTP function's main is wiring only, and links neither the reconciler nor SNS"},
-	{of("cmd/scimbridge"), of(awsapp+"/...", pebblestore, dynamo, directory, journal, httpapi, reconcile, entra, certs, awsSDK, smithy),
+	{of("cmd/scimbridge"), of(awsapp+"/...", pebblestore, dynamo, directory, journal, httpapi, reconcile, entra, certs, webhook, awsSDK, smithy),
 		"the local process and operator commands wire the same graphs"},
 
 	// Test support and benchmarks: never imported by the product above.

@@ -22,6 +22,7 @@ import (
 //	members         pair(groupID, userID) -> nil       (a group's members)
 //	groups          pair(userID, groupID) -> nil       (a user's groups)
 //	counts          Kind -> uint64, big-endian         (List's total)
+//	outbox, outbox-cursor                              (change events: outbox.go)
 //
 // Both membership directions are stored so that Members and a user's
 // Groups are each one prefix scan, and so are the records holding an entry

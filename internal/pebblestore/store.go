@@ -48,6 +48,14 @@ type Store struct {
 	// closed makes Ping fail rather than reach a closed engine, which
 	// panics.
 	closed atomic.Bool
+	// outbox, seq and pending are guarded by mu. seq is the last sequence
+	// of an event in the outbox (outbox.go), recovered on Open; pending
+	// counts the events of the batch being written.
+	outbox       bool
+	seq, pending uint64
+	// durable is the last sequence whose batch is fsynced: ReadOutbox
+	// stops there, so no event leaves before its change is durable.
+	durable atomic.Uint64
 }
 
 // Open opens the store in the directory at path, creating it if it does
@@ -75,7 +83,17 @@ func Open(path string) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("pebblestore: open %s: %w", path, err)
 	}
-	return &Store{db: db, path: path}, nil
+	seq, err := lastSeq(dbReader{db})
+	var kept bool
+	if err == nil {
+		kept, err = keepsOutbox(dbReader{db})
+	}
+	if err != nil {
+		return nil, errors.Join(fmt.Errorf("pebblestore: open %s: read the outbox: %w", path, err), db.Close())
+	}
+	st := &Store{db: db, path: path, seq: seq, outbox: kept}
+	st.durable.Store(seq)
+	return st, nil
 }
 
 // Close closes the store: it waits for writes in flight and flushes what
@@ -114,12 +132,23 @@ func (s *Store) write(fn func(b *pebble.Batch) error) error {
 	b := s.db.NewBatch()
 	defer b.Close()
 	s.mu.Lock()
+	s.pending = 0
 	err := fn(b)
 	if err == nil && !b.Empty() {
 		err = s.db.ApplyNoSyncWait(b, pebble.Sync)
+		if err == nil {
+			s.seq += s.pending
+		}
+		end := s.seq
 		s.mu.Unlock()
 		if err == nil {
 			err = b.SyncWait()
+		}
+		if err == nil {
+			// The log is synced in order: every batch before this one
+			// is durable too.
+			for cur := s.durable.Load(); cur < end && !s.durable.CompareAndSwap(cur, end); cur = s.durable.Load() {
+			}
 		}
 		return err
 	}

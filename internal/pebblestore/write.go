@@ -9,6 +9,7 @@ import (
 	"github.com/cockroachdb/pebble/v2"
 
 	"github.com/scim-bridge/scim-bridge/internal/directory"
+	"github.com/scim-bridge/scim-bridge/internal/events"
 )
 
 // Create stores a new record with its unique keys, index entries and
@@ -41,6 +42,9 @@ func (s *Store) Create(ctx context.Context, rec *directory.Record) (err error) {
 			return err
 		}
 		if err := b.Set(kt.records.key(id), v, nil); err != nil {
+			return err
+		}
+		if err := s.emit(b, events.Change{After: rec}); err != nil {
 			return err
 		}
 		return addCount(s.direct(), b, kind, 1)
@@ -79,6 +83,9 @@ func (s *Store) Update(ctx context.Context, rec *directory.Record, prev int64) (
 		if err := kt.index(s.direct(), b, id, keys); err != nil {
 			return err
 		}
+		if err := s.emit(b, events.Change{Before: old, After: rec}); err != nil {
+			return err
+		}
 		return b.Set(kt.records.key(id), v, nil)
 	})
 }
@@ -86,7 +93,7 @@ func (s *Store) Update(ctx context.Context, rec *directory.Record, prev int64) (
 // Touch adds one to a record's version and sets its lastModified to at,
 // whatever its version, and returns the new version. It fails with
 // directory.ErrNotFound if there is no such record.
-func (s *Store) Touch(ctx context.Context, kind directory.Kind, id string, at time.Time, _ directory.MemberChange) (version int64, err error) {
+func (s *Store) Touch(ctx context.Context, kind directory.Kind, id string, at time.Time, mc directory.MemberChange) (version int64, err error) {
 	defer wrapf(&err, "touch %s %q", noun(kind), id)
 	if err := ctx.Err(); err != nil {
 		return 0, err
@@ -96,14 +103,18 @@ func (s *Store) Touch(ctx context.Context, kind directory.Kind, id string, at ti
 		return 0, err
 	}
 	err = s.write(func(b *pebble.Batch) error {
-		rec, err := kt.load(s.direct(), id)
+		old, err := kt.load(s.direct(), id)
 		if err != nil {
 			return err
 		}
+		rec := *old
 		rec.Version++
 		rec.LastModified = at
 		version = rec.Version
-		return b.Set(kt.records.key(id), encode(rec), nil)
+		if err := s.emit(b, events.Change{Before: old, After: &rec, Members: mc}); err != nil {
+			return err
+		}
+		return b.Set(kt.records.key(id), encode(&rec), nil)
 	})
 	return version, err
 }
@@ -132,6 +143,9 @@ func (s *Store) Delete(ctx context.Context, kind directory.Kind, id string) (err
 			return err
 		}
 		if err := addCount(s.direct(), b, kind, -1); err != nil {
+			return err
+		}
+		if err := s.emit(b, events.Change{Before: rec, At: time.Now()}); err != nil {
 			return err
 		}
 		if kind == directory.KindGroup {
