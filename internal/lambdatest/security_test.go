@@ -17,15 +17,19 @@ type samTemplate struct {
 	root *yaml.Node
 }
 
-func readSAM(t testing.TB) *samTemplate {
+func readSAM(t testing.TB) *samTemplate { return readCloudFormation(t, "template.yaml") }
+
+// readCloudFormation reads the template at path, relative to the module's
+// root, as YAML nodes.
+func readCloudFormation(t testing.TB, path string) *samTemplate {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join(moduleRoot(t), "template.yaml"))
+	data, err := os.ReadFile(filepath.Join(moduleRoot(t), path))
 	if err != nil {
 		t.Fatal(err)
 	}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
-		t.Fatalf("template.yaml: %v", err)
+		t.Fatalf("%s: %v", path, err)
 	}
 	return &samTemplate{root: doc.Content[0]}
 }
