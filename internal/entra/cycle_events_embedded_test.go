@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"io"
 	"log/slog"
-	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -94,14 +93,7 @@ func TestProvisioningCycleEventsOnTheEmbeddedStore(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			r := &cycleRun{t: t, p: entra.NewProvisioner(c, entra.MatchUserName, eventsMemberBatch), c: c, senders: v.senders}
-			m := newModel(shortEventsCycle, rand.New(rand.NewPCG(12, 1)))
-			source := m.clone()
-			r.initial(m)
-			ids := provisioned(r.p, m)
-			ch := m.churn(rand.New(rand.NewPCG(12, 2)))
-			r.incremental(m, ch)
-			want := expectedEvents(source, m, ch, ids)
+			want := playEventsCycle(t, c, v.senders, shortEventsCycle)
 
 			n := countExpected(want)
 			for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(10 * time.Millisecond) {

@@ -72,14 +72,7 @@ func TestProvisioningCycleEvents(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			r := &cycleRun{t: t, p: entra.NewProvisioner(c, entra.MatchUserName, eventsMemberBatch), c: c, senders: v.senders}
-			m := newModel(size, rand.New(rand.NewPCG(12, 1)))
-			source := m.clone()
-			r.initial(m)
-			ids := provisioned(r.p, m)
-			ch := m.churn(rand.New(rand.NewPCG(12, 2)))
-			r.incremental(m, ch)
-			want := expectedEvents(source, m, ch, ids)
+			want := playEventsCycle(t, c, v.senders, size)
 
 			recs, err := stream.Read(ctx)
 			if err != nil {
@@ -101,6 +94,21 @@ func TestProvisioningCycleEvents(t *testing.T) {
 			compareEvents(t, got, want)
 		})
 	}
+}
+
+// playEventsCycle provisions a directory of size through c with senders
+// concurrent senders, then churns it once, and returns the events each
+// resource's changes must yield, by Entra's name for the resource.
+func playEventsCycle(t *testing.T, c *entra.Client, senders int, size cycleSize) map[string][]expect {
+	t.Helper()
+	r := &cycleRun{t: t, p: entra.NewProvisioner(c, entra.MatchUserName, eventsMemberBatch), c: c, senders: senders}
+	m := newModel(size, rand.New(rand.NewPCG(12, 1)))
+	source := m.clone()
+	r.initial(m)
+	ids := provisioned(r.p, m)
+	ch := m.churn(rand.New(rand.NewPCG(12, 2)))
+	r.incremental(m, ch)
+	return expectedEvents(source, m, ch, ids)
 }
 
 // expect is what the test expects of one event; its version is its place
