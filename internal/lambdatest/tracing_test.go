@@ -57,6 +57,9 @@ func TestTracingLeavesInvocationsAlone(t *testing.T) {
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("got status %d, want 200\n%s", resp.StatusCode, resp.Body)
 	}
+	if d, err := e.InitDuration(); err == nil {
+		t.Logf("init with tracing on: %v", d)
+	}
 }
 
 // TestTracedInvocationSendsSubsegments runs the users bootstrap against a
