@@ -54,6 +54,7 @@ const (
 	eventbus    = "internal/eventbus"
 	webhook     = "internal/webhook"
 	certs       = "internal/certs"
+	xray        = "internal/xray"
 )
 
 // layer is a row of the house: the packages it governs, what they may
@@ -100,6 +101,8 @@ var house = []layer{
 		"the HTTP handler knows no store, no AWS and no Lambda: main plugs them in"},
 	{of(reconcile), of(directory, scim, journal),
 		"the scheduled run reads stores through its own interface, never httpapi or a store"},
+	{of(xray), of(awsSDK, smithy),
+		"X-Ray subsegments of any AWS SDK client's calls, a middleware the wiring adds; it knows no layer of the house"},
 	{of(secrets), of(awsSDK, smithy),
 		"the Secret Token from Secrets Manager satisfies httpapi.TokenSource without importing it"},
 	{of(notify), of(reconcile, awsSDK, smithy),
@@ -118,7 +121,7 @@ var house = []layer{
 		"the reconciler's graph, apart from awsapp so the HTTP functions do not link it"},
 	{of("internal/awsapp/publisher"), of(eventbus, awsSDK, smithy),
 		"the events function's graph, apart from awsapp so neither links the other's services"},
-	{of(awsapp), of(directory, journal, emf, httpapi, dynamo, secrets, awsSDK, smithy, lambdaContext),
+	{of(awsapp), of(directory, journal, emf, httpapi, dynamo, secrets, xray, awsSDK, smithy, lambdaContext),
 		"the HTTP graph on AWS; the only product package that reads Lambda's context"},
 	{of("functions/reconciler"), of(awsapp, "internal/awsapp/reconciler", reconcile, lambdaStart, lambdaEvents),
 		"a Lambda main is wiring only"},
@@ -131,7 +134,7 @@ var house = []layer{
 
 	// Test support and benchmarks: never imported by the product above.
 	{of("internal/awstest", "internal/faults", "internal/lambdatest/...", "internal/emf/emftest", "internal/entra/entratest",
-		"internal/reconcile/reconciletest", "internal/events/eventstest", "internal/certs/certstest", "internal/bench/...", "internal/arch"), of(anything),
+		"internal/reconcile/reconciletest", "internal/events/eventstest", "internal/certs/certstest", "internal/xray/xraytest", "internal/bench/...", "internal/arch"), of(anything),
 		"test support and benchmarks"},
 }
 

@@ -19,6 +19,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 
 	"github.com/scim-bridge/scim-bridge/internal/emf"
+	"github.com/scim-bridge/scim-bridge/internal/xray"
 )
 
 // Settings are what the HTTP handler's graph needs besides the AWS
@@ -96,8 +97,10 @@ func Metrics(function string) *emf.Logger {
 // Config returns the AWS configuration of a Lambda function from its
 // environment, read with getenv: the region, the execution role's
 // credentials that Lambda puts there, and AWS_ENDPOINT_URL and
-// AWS_ENDPOINT_URL_<SERVICE> for emulators. It reads no file and makes no
-// call, and links far less than the SDK's full default chain
+// AWS_ENDPOINT_URL_<SERVICE> for emulators. Under active tracing, where
+// Lambda sets AWS_XRAY_DAEMON_ADDRESS, every client's calls are X-Ray
+// subsegments of the invocation (internal/xray). It reads no file and makes
+// no call, and links far less than the SDK's full default chain
 // (config.LoadDefaultConfig), which the local command keeps using.
 func Config(getenv func(string) string) aws.Config {
 	cfg := aws.Config{
@@ -105,6 +108,9 @@ func Config(getenv func(string) string) aws.Config {
 		Credentials: aws.NewCredentialsCache(credentials.NewStaticCredentialsProvider(
 			getenv("AWS_ACCESS_KEY_ID"), getenv("AWS_SECRET_ACCESS_KEY"), getenv("AWS_SESSION_TOKEN"))),
 		ConfigSources: []any{serviceEndpoints(getenv)},
+	}
+	if tracer := xray.New(getenv("AWS_XRAY_DAEMON_ADDRESS")); tracer != nil {
+		cfg.APIOptions = append(cfg.APIOptions, tracer.Register)
 	}
 	if ep := getenv("AWS_ENDPOINT_URL"); ep != "" {
 		cfg.BaseEndpoint = aws.String(ep)

@@ -94,6 +94,9 @@ type Config struct {
 	EventBus string
 	// LogLevel is the function's LOG_LEVEL; "" means INFO.
 	LogLevel string
+	// XRayDaemon, if not empty, is the function's AWS_XRAY_DAEMON_ADDRESS,
+	// as Lambda sets it under active tracing; the emulator sets none.
+	XRayDaemon string
 	// Timeout is the function's timeout, in whole seconds; 0 means the
 	// template's.
 	Timeout time.Duration
@@ -161,6 +164,9 @@ func Start(ctx context.Context, cfg Config) (*Emulator, error) {
 		"EVENT_BUS_NAME=" + cfg.EventBus,
 		"LOG_LEVEL=" + logLevel,
 	}
+	if cfg.XRayDaemon != "" {
+		cmd.Env = append(cmd.Env, "AWS_XRAY_DAEMON_ADDRESS="+cfg.XRayDaemon)
+	}
 	proc, err := startProcess(cmd, cfg.Output)
 	if err != nil {
 		return nil, fmt.Errorf("start the emulator: %w", err)
@@ -178,7 +184,14 @@ func Start(ctx context.Context, cfg Config) (*Emulator, error) {
 // function's API Gateway (payload 2.0) response. A function that fails (an
 // error, a panic, an exit) is an error holding the emulator's answer.
 func (e *Emulator) Invoke(ctx context.Context, event []byte) (*events.APIGatewayV2HTTPResponse, error) {
-	body, err := e.InvokeRaw(ctx, event)
+	return e.InvokeTraced(ctx, event, "")
+}
+
+// InvokeTraced is Invoke within the X-Ray trace of traceHeader, an
+// X-Amzn-Trace-Id header ("Root=…;Parent=…;Sampled=1"), which the emulator
+// hands the function as Lambda does (Lambda-Runtime-Trace-Id); "" is none.
+func (e *Emulator) InvokeTraced(ctx context.Context, event []byte, traceHeader string) (*events.APIGatewayV2HTTPResponse, error) {
+	body, err := e.invoke(ctx, event, traceHeader)
 	if err != nil {
 		return nil, err
 	}
@@ -193,9 +206,17 @@ func (e *Emulator) Invoke(ctx context.Context, event []byte) (*events.APIGateway
 // as for a scheduled function. A function that fails (an error, a panic, an
 // exit) is an error holding the emulator's answer.
 func (e *Emulator) InvokeRaw(ctx context.Context, event []byte) ([]byte, error) {
+	return e.invoke(ctx, event, "")
+}
+
+// invoke is InvokeRaw within the trace of traceHeader, if not "".
+func (e *Emulator) invoke(ctx context.Context, event []byte, traceHeader string) ([]byte, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, e.url, bytes.NewReader(event))
 	if err != nil {
 		return nil, fmt.Errorf("invoke: %w", err)
+	}
+	if traceHeader != "" {
+		req.Header.Set("X-Amzn-Trace-Id", traceHeader)
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
