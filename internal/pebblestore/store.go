@@ -23,11 +23,15 @@ import (
 
 // Sizes that keep the process small (docs/decisions.md): writes gather in
 // a 16 MB memtable before they are flushed to a table (a provisioning cycle
-// of 2,000 users writes about 10 MB), and reads of tables go through a
-// 16 MB block cache. Both take memory as they fill.
+// of 2,000 users writes about 10 MB), and reads of tables go through the
+// block cache. Pebble reserves each memtable's size out of the cache's
+// capacity, so the cache must be larger than the memtables it holds: up to
+// two during a flush. A cache no larger than the memtable kept no block at
+// all, and every read of a table went to the disk. Both take memory only
+// as they fill.
 const (
 	memTableSize = 16 << 20
-	cacheSize    = 16 << 20
+	cacheSize    = 48 << 20
 )
 
 // bloomBitsPerKey sizes the tables' Bloom filters: with 10 bits a key, a
