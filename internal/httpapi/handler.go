@@ -43,9 +43,9 @@ type Config struct {
 	RequestID func(*http.Request) string
 	// Metrics, if not nil, receives a metric per request (by route and
 	// status class), per 401 (Unauthorized, and RejectedTokenMetric too
-	// when the request carried a token), per PATCH operation applied, and per store
-	// failure (StoreUnavailable: DynamoDB throttled or failed after the
-	// SDK's retries) or timeout answered 503 or 504.
+	// when the request carried a token), per PATCH operation applied, and
+	// per store failure (StoreUnavailable: DynamoDB throttled or failed
+	// after the SDK's retries) or timeout answered 503 or 504.
 	Metrics *emf.Logger
 }
 
