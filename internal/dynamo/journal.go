@@ -19,7 +19,7 @@ import (
 // in an index:
 //
 //	FAILURE#<yyyy-mm-dd>  <time>#<random>  a failure (UTC day, sortable time):
-//	                                       m, r, s, t, d, rid, crid, tok and
+//	                                       m, r, s, t, d, rid, crid and
 //	                                       expiresAt (TTLAttribute)
 //	SEEN#<what>           #SEEN            at: the latest time what was seen
 //	STATE#reconcile       #STATE           state (the run's JSON), ver
@@ -40,7 +40,6 @@ const (
 	attrDetail   = "d"
 	attrResource = "rid"
 	attrClientID = "crid"
-	attrHadToken = "tok"
 	attrAt       = "at"
 	attrState    = "state"
 )
@@ -62,9 +61,6 @@ func (s *Store) RecordFailure(ctx context.Context, f journal.Failure) (err error
 		if v != "" {
 			it[name] = str(v)
 		}
-	}
-	if f.HadToken {
-		it[attrHadToken] = &types.AttributeValueMemberBOOL{Value: true}
 	}
 	_, err = s.client.PutItem(ctx, &dynamodb.PutItemInput{TableName: s.table, Item: it})
 	return err
@@ -131,7 +127,6 @@ func decodeFailure(it item) (journal.Failure, error) {
 		return journal.Failure{}, fmt.Errorf("decode failure %q: %w", sk, err)
 	}
 	expires, _ := getN(it, TTLAttribute)
-	tok, _ := it[attrHadToken].(*types.AttributeValueMemberBOOL)
 	return journal.Failure{
 		Time:            at,
 		Expires:         time.Unix(expires, 0).UTC(),
@@ -142,7 +137,6 @@ func decodeFailure(it item) (journal.Failure, error) {
 		Detail:          getS(it, attrDetail),
 		ResourceID:      getS(it, attrResource),
 		ClientRequestID: getS(it, attrClientID),
-		HadToken:        tok != nil && tok.Value,
 	}, nil
 }
 

@@ -47,7 +47,8 @@ func (s staticTokens) Check(_ context.Context, token string) (bool, error) {
 
 // authenticate requires a valid bearer token (RFC 6750 §2.1) on every
 // request, discovery included. A missing or invalid token is a 401 SCIM error
-// with WWW-Authenticate; a TokenSource failure is a 503 with Retry-After.
+// with WWW-Authenticate, and a token presented and found wrong is noted for
+// the RejectedTokenMetric; a TokenSource failure is a 503 with Retry-After.
 func (h *handler) authenticate(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		token, ok := bearerToken(r.Header.Get("Authorization"))
@@ -62,6 +63,9 @@ func (h *handler) authenticate(next http.Handler) http.Handler {
 				return
 			}
 			ok = valid
+			if info := infoOf(r.Context()); info != nil {
+				info.rejectedToken = !valid
+			}
 		}
 		if !ok {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="scim"`)

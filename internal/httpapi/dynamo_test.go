@@ -109,19 +109,50 @@ func TestRequestBudgetThroughTheHandler(t *testing.T) {
 	measure("DELETE /Users/{id} in 31 groups", 3+ceil(31, 25), http.MethodDelete, "/scim/v2/Users/"+ids[1], "", 204)
 }
 
-// TestUnauthenticatedRequestsCostNoDynamoDBRequest checks that a stranger's
-// requests without a token cost DynamoDB nothing (docs/security.md): no
-// failure record, no mark.
+// TestUnauthenticatedRequestsCostNoDynamoDBRequest checks that requests
+// without a valid token cost DynamoDB nothing (docs/security.md), whether
+// they carry no token, a malformed Authorization header or a wrong token:
+// no failure record, no mark. 1,000 of each of the first and the last.
 func TestUnauthenticatedRequestsCostNoDynamoDBRequest(t *testing.T) {
 	store, counter := newDynamoStore(t)
 	e := newEnvWith(t, directory.New(store, directory.Options{}), httpapi.Config{FailureLog: store.(journal.Writer)})
-	targets := []string{"/scim/v2/Users", "/scim/v2/Groups/x", "/scim/v2/ServiceProviderConfig", "/scim/v2/nothing", "/"}
-	for i := range 1000 {
-		if res := e.do(http.MethodGet, targets[i%len(targets)], "", "Authorization", ""); res.status != http.StatusUnauthorized {
-			t.Fatalf("request %d: status %d, want 401", i, res.status)
-		}
+	targets := []struct{ method, path string }{
+		{http.MethodGet, "/scim/v2/Users"}, {http.MethodPatch, "/scim/v2/Groups/x"}, {http.MethodPost, "/scim/v2/Users"},
+		{http.MethodDelete, "/scim/v2/Users/x"}, {http.MethodGet, "/scim/v2/ServiceProviderConfig"}, {http.MethodGet, "/scim/v2/nothing"},
+		{http.MethodGet, "/"},
 	}
-	if got := counter.Total(); got != 0 {
-		t.Errorf("1,000 requests without a token made %d DynamoDB requests %v, want 0", got, counter.Counts())
+	for _, tc := range []struct {
+		name, header string
+		n            int
+	}{
+		{"without a token", "", 1000},
+		{"with a wrong token", "Bearer not-the-token", 1000},
+		{"with a Basic header", "Basic dXNlcjpwYXNzd29yZA==", 100},
+		{"with a bare Bearer", "Bearer", 100},
+		{"with two tokens", "Bearer not the-token", 100},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			counter.Reset()
+			for i := range tc.n {
+				r := targets[i%len(targets)]
+				if res := e.do(r.method, r.path, "{}", "Authorization", tc.header); res.status != http.StatusUnauthorized {
+					t.Fatalf("request %d: status %d, want 401", i, res.status)
+				}
+			}
+			if got := counter.Total(); got != 0 {
+				t.Errorf("%d requests %s made %d DynamoDB requests %v, want 0", tc.n, tc.name, got, counter.Counts())
+			} else {
+				t.Logf("%d requests %s: 0 DynamoDB requests", tc.n, tc.name)
+			}
+		})
+	}
+	// The same store and handler do write for Entra's failures, so the
+	// zero above is not a journal that never writes.
+	counter.Reset()
+	if res := e.do(http.MethodGet, "/scim/v2/Users/0190a1b2-c3d4-7e5f-8a9b-999999999999", ""); res.status != http.StatusNotFound {
+		t.Fatalf("status %d, want 404", res.status)
+	}
+	if got := counter.Counts(); got["PutItem"] != 1 {
+		t.Errorf("an authenticated 404 made DynamoDB requests %v, want its failure record's PutItem", got)
 	}
 }

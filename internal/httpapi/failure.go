@@ -5,30 +5,22 @@ import (
 	"net/http"
 	"path"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/scim-bridge/scim-bridge/internal/journal"
 	"github.com/scim-bridge/scim-bridge/internal/scim"
 )
 
-const (
-	// maxFailureDetail bounds the detail kept per failure.
-	maxFailureDetail = 300
-	// rejectedPerMinute bounds the 401s to requests that carried a token
-	// recorded per minute per process: enough for the reconciler to see
-	// a burst of Entra's (reconcile.DefaultAuthBurst is 10), while a
-	// stranger's stream of made-up tokens costs at most this many writes.
-	rejectedPerMinute = 20
-)
+// maxFailureDetail bounds the detail kept per failure.
+const maxFailureDetail = 300
 
 // isFailure reports whether a response is one Entra counts as a failed
-// operation: any 5xx, 401, 403 and 409; a 400 to a write (a search is a
+// operation: any 5xx, 403 and 409; a 400 to a write (a search is a
 // read, whatever its method); a 404 for a user or group by id, which Entra
 // only asks for ids it holds (RFC 7644 §3.12 statuses).
 func isFailure(method, route string, status int) bool {
 	switch status {
-	case http.StatusUnauthorized, http.StatusForbidden, http.StatusConflict:
+	case http.StatusForbidden, http.StatusConflict:
 		return true
 	case http.StatusBadRequest:
 		write := method == http.MethodPost || method == http.MethodPut || method == http.MethodPatch || method == http.MethodDelete
@@ -40,15 +32,14 @@ func isFailure(method, route string, status int) bool {
 }
 
 // recordFailures writes a failure record for each response isFailure
-// selects, and marks authenticated requests as seen (at most once a
-// minute). A request without a valid token costs no write beyond a bound
-// (docs/security.md): a 401 to a request without a token is never
-// recorded, since those are strangers, not Entra, and only
-// rejectedPerMinute 401s to requests with a token are; every 401 is
-// counted in the Unauthorized metric. It must run inside logAccess, whose
-// request info and response recorder it reads, and outside authentication
-// and panic recovery, whose answers it records. A failed or slow write is
-// logged and never changes the response.
+// selects, and marks requests as seen (at most once a minute), except
+// 401s, which it neither records nor marks: a request without a valid token, none, a malformed one or a
+// wrong one, costs no DynamoDB request (docs/security.md), so a stranger
+// cannot make the bridge write; it is only counted, in the Unauthorized
+// and RejectedToken metrics (see count). It must run inside logAccess,
+// whose request info and response recorder it reads, and outside
+// authentication and panic recovery, whose answers it records. A failed or
+// slow write is logged and never changes the response.
 func (h *handler) recordFailures(next http.Handler) http.Handler {
 	if h.failures == nil {
 		return next
@@ -59,20 +50,17 @@ func (h *handler) recordFailures(next http.Handler) http.Handler {
 		if rec, ok := w.(*recorder); ok && rec.status != 0 {
 			status = rec.status
 		}
-		if status != http.StatusUnauthorized {
-			ctx, cancel := finishContext(r, journal.WriteTimeout)
-			h.seen(ctx)
-			cancel()
+		if status == http.StatusUnauthorized {
+			return
 		}
+		ctx, cancel := finishContext(r, journal.WriteTimeout)
+		h.seen(ctx)
+		cancel()
 		route := h.routeOf(r)
 		if !isFailure(r.Method, route, status) {
 			return
 		}
 		now := time.Now().UTC()
-		_, hadToken := bearerToken(r.Header.Get("Authorization"))
-		if status == http.StatusUnauthorized && (!hadToken || !h.rejected.allow(now, rejectedPerMinute)) {
-			return
-		}
 		f := journal.Failure{
 			Time:            now,
 			Expires:         now.Add(h.retention),
@@ -80,7 +68,6 @@ func (h *handler) recordFailures(next http.Handler) http.Handler {
 			Route:           route,
 			Status:          status,
 			ClientRequestID: headerID(r, "client-request-id"),
-			HadToken:        hadToken,
 		}
 		if info := infoOf(r.Context()); info != nil && info.err != nil {
 			f.ScimType, f.Detail = info.err.ScimType, truncate(info.err.Detail, maxFailureDetail)
@@ -88,35 +75,13 @@ func (h *handler) recordFailures(next http.Handler) http.Handler {
 		if strings.HasSuffix(route, "/{id}") {
 			f.ResourceID = path.Base(strings.TrimSuffix(r.URL.Path, "/"))
 		}
-		ctx, cancel := finishContext(r, journal.WriteTimeout)
+		ctx, cancel = finishContext(r, journal.WriteTimeout)
 		defer cancel()
 		if err := h.failures.RecordFailure(ctx, f); err != nil {
 			h.log.LogAttrs(r.Context(), slog.LevelWarn, "cannot record failure",
 				slog.String("request_id", requestIDOf(r)), slog.String("error", err.Error()))
 		}
 	})
-}
-
-// limiter allows at most a number of events per minute; its zero value is
-// ready to use.
-type limiter struct {
-	mu     sync.Mutex
-	minute time.Time
-	n      int
-}
-
-// allow reports whether one more event at now fits within max this minute.
-func (l *limiter) allow(now time.Time, max int) bool {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if m := now.Truncate(time.Minute); !m.Equal(l.minute) {
-		l.minute, l.n = m, 0
-	}
-	if l.n >= max {
-		return false
-	}
-	l.n++
-	return true
 }
 
 // routeOf returns the path pattern of r's route relative to the base path:

@@ -42,9 +42,10 @@ type Config struct {
 	// echoes it, else the caller's X-Request-Id, else an id of its own.
 	RequestID func(*http.Request) string
 	// Metrics, if not nil, receives a metric per request (by route and
-	// status class), per 401, per PATCH operation applied, and per store
-	// failure (StoreUnavailable: DynamoDB throttled or failed after the
-	// SDK's retries) or timeout answered 503 or 504.
+	// status class), per 401 (Unauthorized, and RejectedTokenMetric too
+	// when the request carried a token), per PATCH operation applied, and
+	// per store failure (StoreUnavailable: DynamoDB throttled or failed
+	// after the SDK's retries) or timeout answered 503 or 504.
 	Metrics *emf.Logger
 }
 
@@ -67,8 +68,6 @@ type handler struct {
 	requestID func(*http.Request) string
 	names     endpointNames
 	metrics   *emf.Logger
-	// rejected bounds the 401s to requests with a token that are recorded.
-	rejected limiter
 }
 
 // endpoint is a route with the function serving it. rt is the resource type
@@ -116,7 +115,6 @@ func Routes() []Route {
 	return out
 }
 
-// New returns the SCIM handler over svc. Every request passes, in order,
 // New returns the SCIM handler over svc. Every request passes, in order,
 // the access log, the failure log, the deadline's bound, panic recovery and
 // bearer authentication before it is routed. svc may be nil for a handler

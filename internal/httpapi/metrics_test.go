@@ -2,7 +2,10 @@ package httpapi_test
 
 import (
 	"bytes"
+	"encoding/json"
+	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 
@@ -39,5 +42,57 @@ func TestMetricsAreValidEMFByRouteAndStatus(t *testing.T) {
 		if !strings.Contains(joined, want) {
 			t.Errorf("no metric line holds %s:\n%s", want, joined)
 		}
+	}
+}
+
+// TestWrongTokensAreCountedApart checks that every 401 counts Unauthorized,
+// and that a 401 to a request with a token, which is how a wrong Secret
+// Token in Entra shows, counts RejectedToken too, in the namespace and by
+// the dimension the template's RejectedTokenAlarm reads, and says so in
+// the access log.
+func TestWrongTokensAreCountedApart(t *testing.T) {
+	for _, a := range unauthorized {
+		t.Run(a.name, func(t *testing.T) {
+			out := &syncBuffer{}
+			e := newEnvWith(t, newService(t), httpapi.Config{Metrics: emf.New(out, emf.Namespace, emf.Dimension{Name: "Function", Value: "users"})})
+			e.do(http.MethodGet, "/scim/v2/Users", "", "Authorization", a.header)
+
+			var counted []string
+			for _, raw := range bytes.Split(bytes.TrimSpace([]byte(out.String())), []byte("\n")) {
+				if err := emftest.Validate(raw); err != nil {
+					t.Errorf("%v\n%s", err, raw)
+				}
+				var line struct {
+					AWS struct {
+						CloudWatchMetrics []struct {
+							Namespace  string
+							Dimensions [][]string
+							Metrics    []struct{ Name string }
+						}
+					} `json:"_aws"`
+					Function string
+				}
+				if err := json.Unmarshal(raw, &line); err != nil {
+					t.Fatal(err)
+				}
+				for _, d := range line.AWS.CloudWatchMetrics {
+					for _, m := range d.Metrics {
+						if m.Name == "Unauthorized" || m.Name == httpapi.RejectedTokenMetric {
+							counted = append(counted, fmt.Sprintf("%s/%s by %v=%s", d.Namespace, m.Name, d.Dimensions, line.Function))
+						}
+					}
+				}
+			}
+			want := []string{"ScimBridge/Unauthorized by [[Function]]=users"}
+			if a.token {
+				want = append(want, "ScimBridge/RejectedToken by [[Function]]=users")
+			}
+			if !slices.Equal(counted, want) {
+				t.Errorf("counted %q, want %q:\n%s", counted, want, out)
+			}
+			if logged := strings.Contains(e.log.String(), `"rejected_token":true`); logged != a.token {
+				t.Errorf("access log says rejected_token: %v, want %v:\n%s", logged, a.token, e.log)
+			}
+		})
 	}
 }

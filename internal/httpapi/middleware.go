@@ -18,12 +18,14 @@ import (
 const maxHeaderID = 128
 
 // requestInfo is what the access log and the failure log learn from inner
-// layers: the request id assigned, the route the mux matched and the SCIM
-// error answered, if any.
+// layers: the request id assigned, the route the mux matched, the SCIM
+// error answered, if any, and whether a bearer token was presented and
+// found wrong.
 type requestInfo struct {
-	id    string
-	route string
-	err   *scim.Error
+	id            string
+	route         string
+	err           *scim.Error
+	rejectedToken bool
 }
 
 type infoKey struct{}
@@ -63,19 +65,29 @@ func (h *handler) logAccess(next http.Handler) http.Handler {
 		if info.err != nil {
 			attrs = append(attrs, slog.String("error", info.err.Detail))
 		}
+		if info.rejectedToken {
+			attrs = append(attrs, slog.Bool("rejected_token", true))
+		}
 		level := slog.LevelInfo
 		if status >= 500 {
 			level = slog.LevelWarn
 		}
 		h.log.LogAttrs(r.Context(), level, "request", attrs...)
-		h.count(r, status)
+		h.count(r, status, info.rejectedToken)
 	})
 }
 
+// RejectedTokenMetric is the metric counting 401s to requests that carried
+// a bearer token: Entra always sends one, so a burst of them means Entra's
+// Secret Token is wrong or expired. The template's RejectedTokenAlarm
+// watches it.
+const RejectedTokenMetric = "RejectedToken"
+
 // count puts the request's metrics: one request by route and status class
 // (classes, not codes, keep the number of metrics CloudWatch bills small),
-// and one Unauthorized for a 401.
-func (h *handler) count(r *http.Request, status int) {
+// and one Unauthorized for a 401, with one RejectedTokenMetric when the
+// request carried a token that was wrong. Counting is all a 401 costs.
+func (h *handler) count(r *http.Request, status int, rejectedToken bool) {
 	if h.metrics == nil {
 		return
 	}
@@ -87,7 +99,11 @@ func (h *handler) count(r *http.Request, status int) {
 	}
 	h.metrics.Put([]emf.Dimension{{Name: "Route", Value: route}, {Name: "StatusClass", Value: strconv.Itoa(status/100) + "xx"}},
 		emf.Metric{Name: "Requests", Unit: emf.Count, Value: 1})
-	if status == http.StatusUnauthorized {
+	switch {
+	case rejectedToken:
+		h.metrics.Put(nil, emf.Metric{Name: "Unauthorized", Unit: emf.Count, Value: 1},
+			emf.Metric{Name: RejectedTokenMetric, Unit: emf.Count, Value: 1})
+	case status == http.StatusUnauthorized:
 		h.metrics.Count("Unauthorized")
 	}
 }

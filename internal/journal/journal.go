@@ -38,10 +38,6 @@ type Failure struct {
 	// ClientRequestID is Entra's client-request-id header, which its
 	// provisioning logs show, when it was a plausible id.
 	ClientRequestID string
-	// HadToken reports whether the request carried a bearer token. Entra
-	// always sends one, so a 401 with a token means Entra's Secret Token is
-	// wrong, while 401s without one are usually scanners of a public URL.
-	HadToken bool
 }
 
 // Seen names a kind of event whose latest time the journal keeps.

@@ -2,9 +2,13 @@ package lambdatest_test
 
 import (
 	"slices"
+	"strings"
 	"testing"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/scim-bridge/scim-bridge/internal/emf"
+	"github.com/scim-bridge/scim-bridge/internal/httpapi"
 )
 
 // TestTemplateKeepsSecretAndKeyOnDelete checks that deleting or replacing
@@ -116,6 +120,90 @@ func TestTemplateAlarmsWatchTheStacksResources(t *testing.T) {
 				t.Errorf("no alarm on %s of %s", m, res)
 			}
 		}
+	}
+}
+
+// TestTemplateAlarmsOnRejectedTokens checks the alarm that tells a wrong
+// Secret Token in Entra: the RejectedToken metric the handler writes, in the
+// namespace and by the dimension its EMF lines carry, summed over every
+// function behind the API, at 10 in 5 minutes, telling the topic when it
+// fires and when it ends, and saying what to do. The handler writes nothing
+// for a 401 (docs/security.md), so nothing else would tell.
+func TestTemplateAlarmsOnRejectedTokens(t *testing.T) {
+	s := readSAM(t)
+	var httpFunctions []string
+	for _, fn := range s.resources("AWS::Serverless::Function") {
+		events := node(s.properties(fn), "Events")
+		for i := 1; events != nil && i < len(events.Content); i += 2 {
+			if v := node(events.Content[i], "Type"); v != nil && v.Value == "HttpApi" && !slices.Contains(httpFunctions, fn) {
+				httpFunctions = append(httpFunctions, fn)
+			}
+		}
+	}
+	if len(httpFunctions) == 0 {
+		t.Fatal("no function behind the HTTP API")
+	}
+	found := false
+	for _, id := range s.resources("AWS::CloudWatch::Alarm") {
+		a := s.properties(id)
+		var ids, watched []string
+		expression := ""
+		for _, q := range items(node(a, "Metrics")) {
+			if e := node(q, "Expression"); e != nil {
+				expression = e.Value
+			}
+			m := node(q, "MetricStat.Metric")
+			if name := node(m, "MetricName"); name == nil || name.Value != httpapi.RejectedTokenMetric {
+				continue
+			}
+			ids = append(ids, node(q, "Id").Value)
+			if ns := node(m, "Namespace"); ns == nil || ns.Value != emf.Namespace {
+				t.Errorf("%s: %s in namespace %v, want %s", id, httpapi.RejectedTokenMetric, ns, emf.Namespace)
+			}
+			for _, d := range items(node(m, "Dimensions")) {
+				if n, v := node(d, "Name"), node(d, "Value"); n != nil && n.Value == "Function" && v != nil && v.Tag == "!Ref" {
+					watched = append(watched, v.Value)
+				}
+			}
+			if p, st := node(q, "MetricStat.Period"), node(q, "MetricStat.Stat"); p == nil || p.Value != "300" || st == nil || st.Value != "Sum" {
+				t.Errorf("%s: %s is not summed over 5 minutes", id, node(q, "Id").Value)
+			}
+		}
+		if len(ids) == 0 {
+			continue
+		}
+		found = true
+		slices.Sort(watched)
+		if !slices.Equal(watched, httpFunctions) {
+			t.Errorf("%s: watches RejectedToken of %v, want of every function behind the API %v", id, watched, httpFunctions)
+		}
+		for _, q := range ids {
+			if !strings.Contains(expression, q) {
+				t.Errorf("%s: expression %q leaves out %s", id, expression, q)
+			}
+		}
+		for path, want := range map[string]string{
+			"Threshold": "10", "EvaluationPeriods": "1", "ComparisonOperator": "GreaterThanOrEqualToThreshold",
+			"TreatMissingData": "notBreaching",
+		} {
+			if v := node(a, path); v == nil || v.Value != want {
+				t.Errorf("%s: %s is %v, want %s", id, path, v, want)
+			}
+		}
+		for _, actions := range []string{"AlarmActions", "OKActions"} {
+			if v := items(node(a, actions)); len(v) != 1 || v[0].Tag != "!Ref" || v[0].Value != "NotificationTopic" {
+				t.Errorf("%s: %s do not tell NotificationTopic", id, actions)
+			}
+		}
+		if d := node(a, "AlarmDescription"); d == nil || !strings.Contains(d.Value, "Secret Token") || !strings.Contains(d.Value, "${TokenSecret}") {
+			t.Errorf("%s: the description does not say how to paste the current Secret Token into Entra", id)
+		}
+	}
+	if !found {
+		t.Errorf("no alarm on %s/%s", emf.Namespace, httpapi.RejectedTokenMetric)
+	}
+	if d := node(s.properties("Dashboard"), "DashboardBody"); d == nil || !strings.Contains(d.Value, `"`+httpapi.RejectedTokenMetric+`"`) {
+		t.Errorf("the dashboard does not show %s", httpapi.RejectedTokenMetric)
 	}
 }
 

@@ -41,7 +41,6 @@ type failureRecord struct {
 	Detail          string    `json:"detail,omitempty"`
 	ResourceID      string    `json:"resourceId,omitempty"`
 	ClientRequestID string    `json:"clientRequestId,omitempty"`
-	HadToken        bool      `json:"hadToken,omitempty"`
 }
 
 // timeKey is t as a key that sorts in time order; times before 1970 sort

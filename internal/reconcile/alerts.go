@@ -46,32 +46,6 @@ after none from %s on. Nothing more needs doing unless failure digests follow.
 	}
 }
 
-// credentialsNotice says that n requests carrying a token were rejected,
-// and without were, which carried none.
-func credentialsNotice(n, without int) Notice {
-	var b strings.Builder
-	fmt.Fprintf(&b, `scim-bridge rejected %d requests with 401 Unauthorized although they carried a bearer token:
-the Secret Token in Entra's provisioning settings is wrong or expired (rotated here and not there).
-
-Read the current token with the stack's TokenCommand output
-(aws secretsmanager get-secret-value --region <region> --secret-id <TokenSecretArn> --query SecretString --output text),
-paste it as the Secret Token in Entra (Enterprise applications, this application, Provisioning,
-Admin Credentials), click Test Connection and save.
-`, n)
-	if without > 0 {
-		fmt.Fprintf(&b, "\n%d more requests came without any token; those are usually not Entra's.\n", without)
-	}
-	return Notice{
-		Kind:    NoticeCredentials,
-		Subject: subject(fmt.Sprintf("scim-bridge: %d requests rejected with 401; Entra's Secret Token is wrong or expired", n)),
-		Body:    b.String(),
-		Data: mustJSON(struct {
-			WithToken    int `json:"withToken"`
-			WithoutToken int `json:"withoutToken"`
-		}{n, without}),
-	}
-}
-
 // previousTokenNotice says that the previous token was still used at last,
 // after a rotation at rotated, and that it is refused from accepted after
 // the rotation on.

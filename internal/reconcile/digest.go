@@ -58,16 +58,12 @@ func (c *Cause) label() string {
 
 func (c *Cause) key() string { return "cause " + c.label() }
 
-// causes groups failures by cause, largest first. 401s are left to the
-// credentials notice.
+// causes groups failures by cause, largest first.
 func causes(fs []journal.Failure) []*Cause {
 	by := map[string]*Cause{}
 	var out []*Cause
 	for i := len(fs) - 1; i >= 0; i-- { // latest first, for examples and ids
 		f := fs[i]
-		if f.Status == 401 {
-			continue
-		}
 		c := &Cause{Method: f.Method, Route: f.Route, Status: f.Status, ScimType: f.ScimType}
 		if have, ok := by[c.key()]; ok {
 			c = have

@@ -1,7 +1,8 @@
 // Package reconcile is the bridge's scheduled repair and alerting run. One
 // Run checks and repairs the store's invariants over a bounded slice of its
 // items, resuming where the last run stopped, and tells a person, once and
-// clearly, when provisioning fails, stalls or uses the wrong credentials.
+// clearly, when provisioning fails or stalls, or Entra still uses the
+// previous token.
 //
 // The invariants, each repaired idempotently:
 //
@@ -25,6 +26,8 @@
 // The notices, published through a Notifier: a digest of the failures the
 // handler recorded since the last run, grouped by cause and quiet about a
 // cause already sent unless it grew tenfold; a stall of Entra's traffic and
-// its recovery; a burst of 401s; the previous token still in use a day
-// after rotation; and users purged after being disabled for long.
+// its recovery; the previous token still in use a day after rotation; and
+// users purged after being disabled for long. A wrong Secret Token is told
+// by the template's RejectedTokenAlarm, not by a run: the handler writes no
+// 401 to the journal (docs/security.md).
 package reconcile

@@ -180,7 +180,7 @@ func (e *env) options(c *clock) reconcile.Options {
 
 // fail records n failures at at, a millisecond apart, as the handler does:
 // from a few goroutines, as concurrent requests would.
-func (e *env) fail(t *testing.T, n int, at time.Time, method, route string, status int, scimType string, hadToken bool) {
+func (e *env) fail(t *testing.T, n int, at time.Time, method, route string, status int, scimType string) {
 	t.Helper()
 	errs := make([]error, n)
 	var wg sync.WaitGroup
@@ -191,7 +191,7 @@ func (e *env) fail(t *testing.T, n int, at time.Time, method, route string, stat
 				errs[i] = e.store.RecordFailure(t.Context(), journal.Failure{
 					Time: ft, Expires: ft.Add(journal.DefaultRetention), Method: method, Route: route,
 					Status: status, ScimType: scimType, Detail: fmt.Sprintf("detail %d", i),
-					ResourceID: fmt.Sprintf("id-%d", i%7), ClientRequestID: fmt.Sprintf("crid-%d", i), HadToken: hadToken,
+					ResourceID: fmt.Sprintf("id-%d", i%7), ClientRequestID: fmt.Sprintf("crid-%d", i),
 				})
 			}
 		})

@@ -13,7 +13,6 @@ const (
 	NoticeDigest        NoticeKind = "digest"
 	NoticeStalled       NoticeKind = "stalled"
 	NoticeResumed       NoticeKind = "resumed"
-	NoticeCredentials   NoticeKind = "credentials"
 	NoticePreviousToken NoticeKind = "previous-token"
 	NoticePurge         NoticeKind = "purge"
 )

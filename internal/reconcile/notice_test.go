@@ -15,7 +15,6 @@ func TestSubjectsFitSNS(t *testing.T) {
 	for _, n := range []Notice{
 		digestNotice(long, DefaultQuietPeriod),
 		stalledNotice(time.Time{}, time.Time{}.Add(12345*time.Hour)),
-		credentialsNotice(1234567, 0),
 		previousTokenNotice(time.Time{}, time.Time{}.Add(9999*time.Hour), 7*24*time.Hour),
 		purgeNotice(100000, nil, 36500*24*time.Hour),
 	} {

@@ -27,7 +27,7 @@ func (r *run) notify(ctx context.Context) error {
 	if err != nil {
 		errs = append(errs, err)
 	} else {
-		due = append(due, r.digest(fs, since, until), r.credentials(fs))
+		due = append(due, r.digest(fs, since, until))
 	}
 	for _, check := range []func(context.Context) (pending, error){r.stall, r.previousToken} {
 		p, err := check(ctx)
@@ -98,30 +98,6 @@ func (r *run) stall(ctx context.Context) (pending, error) {
 		return pending{&n, func() { r.st.Stalled = time.Time{} }}, nil
 	}
 	return pending{}, nil
-}
-
-// credentials notices a burst of 401s to requests that carried a token.
-func (r *run) credentials(fs []journal.Failure) pending {
-	withToken, without := 0, 0
-	for _, f := range fs {
-		if f.Status == 401 {
-			if f.HadToken {
-				withToken++
-			} else {
-				without++
-			}
-		}
-	}
-	const key = "credentials"
-	switch {
-	case withToken < r.AuthBurst:
-		return pending{}
-	case !r.st.due(key, withToken, r.now, r.QuietPeriod):
-		return pending{commit: func() { r.st.hold(key, withToken, r.now) }}
-	}
-	held, _ := r.st.held(key)
-	n := credentialsNotice(withToken+held, without)
-	return pending{&n, func() { r.st.markSent(key, withToken+held, r.now) }}
 }
 
 // previousToken notices that requests still used the previous token longer

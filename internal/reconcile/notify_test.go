@@ -40,9 +40,8 @@ func TestDigest(t *testing.T) {
 		t.Run(e.name, func(t *testing.T) {
 			env, clk := e.new(t), newClock()
 			start := clk.now
-			env.fail(t, 37, start.Add(time.Minute), "POST", "/Users", 409, "uniqueness", true)
-			env.fail(t, 3, start.Add(2*time.Minute), "GET", "/Users/{id}", 404, "", true)
-			env.fail(t, 5, start.Add(3*time.Minute), "GET", "/Users", 401, "", true)
+			env.fail(t, 37, start.Add(time.Minute), "POST", "/Users", 409, "uniqueness")
+			env.fail(t, 3, start.Add(2*time.Minute), "GET", "/Users/{id}", 404, "")
 			clk.advance(30 * time.Minute)
 			got := env.run(t, env.options(clk))
 			wantNotices(t, "first run", got,
@@ -85,7 +84,7 @@ func TestDigestQuietPeriod(t *testing.T) {
 			step := func(name string, failures int, want ...string) []reconcile.Notice {
 				t.Helper()
 				if failures > 0 {
-					env.fail(t, failures, clk.now, "POST", "/Users", 409, "uniqueness", true)
+					env.fail(t, failures, clk.now, "POST", "/Users", 409, "uniqueness")
 				}
 				clk.advance(30 * time.Minute)
 				got := env.run(t, env.options(clk))
@@ -142,33 +141,6 @@ func TestStalledAndResumed(t *testing.T) {
 	}
 }
 
-func TestBurstOf401s(t *testing.T) {
-	for _, e := range envs {
-		t.Run(e.name, func(t *testing.T) {
-			env, clk := e.new(t), newClock()
-			env.fail(t, 9, clk.now, "GET", "/Users", 401, "", true)
-			env.fail(t, 20, clk.now, "GET", "/", 401, "", false)
-			clk.advance(30 * time.Minute)
-			wantNotices(t, "below the burst, and scanners", env.run(t, env.options(clk)))
-			env.fail(t, 12, clk.now, "PATCH", "/Users/{id}", 401, "", true)
-			env.fail(t, 4, clk.now, "GET", "/", 401, "", false)
-			clk.advance(30 * time.Minute)
-			got := env.run(t, env.options(clk))
-			wantNotices(t, "a burst", got,
-				"scim-bridge: 12 requests rejected with 401; Entra's Secret Token is wrong or expired")
-			if len(got) == 1 {
-				var data struct{ WithToken, WithoutToken int }
-				if err := json.Unmarshal(got[0].Data, &data); err != nil || data.WithToken != 12 || data.WithoutToken != 4 {
-					t.Errorf("data %s (%v), want 12 with a token and 4 without", got[0].Data, err)
-				}
-			}
-			env.fail(t, 15, clk.now, "GET", "/Users", 401, "", true)
-			clk.advance(30 * time.Minute)
-			wantNotices(t, "within the quiet period", env.run(t, env.options(clk)))
-		})
-	}
-}
-
 // rotation is a token rotated at a fixed time.
 type rotation time.Time
 
@@ -206,7 +178,7 @@ func TestPreviousTokenAfterRotation(t *testing.T) {
 
 func TestDryRunSendsNothing(t *testing.T) {
 	env, clk := newMemoryEnv(t), newClock()
-	env.fail(t, 3, clk.now, "POST", "/Groups", 409, "uniqueness", true)
+	env.fail(t, 3, clk.now, "POST", "/Groups", 409, "uniqueness")
 	clk.advance(time.Hour)
 	opts := env.options(clk)
 	opts.DryRun = true
@@ -224,7 +196,7 @@ func TestDryRunSendsNothing(t *testing.T) {
 
 func TestUnsentNoticeIsSentByTheNextRun(t *testing.T) {
 	env, clk := newMemoryEnv(t), newClock()
-	env.fail(t, 2, clk.now, "DELETE", "/Users/{id}", 500, "", true)
+	env.fail(t, 2, clk.now, "DELETE", "/Users/{id}", 500, "")
 	clk.advance(time.Hour)
 	rec := env.notifier.(*recorder)
 	rec.fail = true

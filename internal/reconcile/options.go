@@ -20,9 +20,6 @@ const (
 	DefaultQuietPeriod = 24 * time.Hour
 	// DefaultStallAfter is three of Entra's 40-minute cycles.
 	DefaultStallAfter = 2 * time.Hour
-	// DefaultAuthBurst is the number of 401s to requests that carried a
-	// token, within one run's window, that means Entra's token is wrong.
-	DefaultAuthBurst = 10
 	// DefaultPreviousTokenGrace is how long after a rotation the previous
 	// token may still be used before Entra is said to need the new one.
 	DefaultPreviousTokenGrace = 24 * time.Hour
@@ -74,9 +71,6 @@ type Options struct {
 	// StallAfter is how long without requests, after some were seen,
 	// means provisioning stalled; default DefaultStallAfter.
 	StallAfter time.Duration
-	// AuthBurst is how many 401s with a token call for a notice; default
-	// DefaultAuthBurst.
-	AuthBurst int
 	// PreviousTokenGrace is how long the previous token may be used
 	// after a rotation; default DefaultPreviousTokenGrace.
 	PreviousTokenGrace time.Duration
@@ -104,7 +98,6 @@ func (o Options) withDefaults() Options {
 	defaultTo(&o.PageSize, DefaultPageSize)
 	defaultTo(&o.QuietPeriod, DefaultQuietPeriod)
 	defaultTo(&o.StallAfter, DefaultStallAfter)
-	defaultTo(&o.AuthBurst, DefaultAuthBurst)
 	defaultTo(&o.PreviousTokenGrace, DefaultPreviousTokenGrace)
 	defaultTo(&o.PreviousTokenAccepted, DefaultPreviousTokenAccepted)
 	defaultTo(&o.FailureRetention, journal.DefaultRetention)

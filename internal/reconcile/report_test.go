@@ -20,7 +20,7 @@ func TestReportIsOneLogLine(t *testing.T) {
 	if err := env.store.AddMembers(t.Context(), "g1", []string{"ghost"}); err != nil {
 		t.Fatal(err)
 	}
-	env.fail(t, 2, clk.now, "POST", "/Users", 409, "uniqueness", true)
+	env.fail(t, 2, clk.now, "POST", "/Users", 409, "uniqueness")
 	clk.advance(time.Hour)
 	var out bytes.Buffer
 	opts := env.options(clk)

@@ -20,7 +20,7 @@ func failure(at time.Time, status int, id string) journal.Failure {
 	return journal.Failure{
 		Time: at, Expires: at.Add(journal.DefaultRetention), Method: "PATCH", Route: "/Users/{id}",
 		Status: status, ScimType: "invalidValue", Detail: "detail of " + id, ResourceID: id,
-		ClientRequestID: "crid-" + id, HadToken: true,
+		ClientRequestID: "crid-" + id,
 	}
 }
 
