@@ -33,10 +33,11 @@ func isFailure(method, route string, status int) bool {
 
 // recordFailures writes a failure record for each response isFailure
 // selects, and marks requests as seen (at most once a minute), except
-// 401s, which it neither records nor marks: a request without a valid token, none, a malformed one or a
-// wrong one, costs no DynamoDB request (docs/security.md), so a stranger
-// cannot make the bridge write; it is only counted, in the Unauthorized
-// and RejectedToken metrics (see count). It must run inside logAccess,
+// 401s, which it neither records nor marks: a request without a valid
+// token (none, a malformed one or a wrong one) costs no DynamoDB request
+// (docs/security.md), so a stranger cannot make the bridge write; it is
+// only counted, in the Unauthorized and RejectedToken metrics (see
+// count). It must run inside logAccess,
 // whose request info and response recorder it reads, and outside
 // authentication and panic recovery, whose answers it records. A failed or
 // slow write is logged and never changes the response.
