@@ -207,15 +207,34 @@ func TestTemplateAlarmsOnRejectedTokens(t *testing.T) {
 	}
 }
 
-// TestTemplateSaysWhyTheAPIHasNoAuthorizer checks that the HTTP API states
-// its authorization (none at API Gateway: the functions check the Secret
-// Token), which is also what lets `sam deploy --guided` go through
-// without asking, for each route, whether no authentication is okay.
+// TestTemplateSaysWhyTheAPIHasNoAuthorizer checks that every route's event
+// states its authorization (none at API Gateway: the functions check the
+// Secret Token), which is also what lets `sam deploy --guided` go through
+// without asking, for each route, whether no authentication is okay. The
+// check is SAM CLI's own (samcli/commands/deploy/auth_utils.py in
+// https://github.com/aws/aws-sam-cli): an HttpApi event passes if it has an
+// Auth, or if its ApiId names an API whose properties have one; an event on
+// the implicit API, or on an API without Auth, makes the prompt ask.
 func TestTemplateSaysWhyTheAPIHasNoAuthorizer(t *testing.T) {
 	s := readSAM(t)
-	for _, api := range s.resources("AWS::Serverless::HttpApi") {
-		if node(s.properties(api), "Auth") == nil {
-			t.Errorf("%s: no Auth: sam deploy --guided stops on every route", api)
+	for _, fn := range s.resources("AWS::Serverless::Function") {
+		events := node(s.properties(fn), "Events")
+		for i := 0; events != nil && i+1 < len(events.Content); i += 2 {
+			name, event := events.Content[i].Value, events.Content[i+1]
+			if v := node(event, "Type"); v == nil || v.Value != "HttpApi" {
+				continue
+			}
+			if a := node(event, "Properties.Auth"); a != nil && len(a.Content) > 0 {
+				continue
+			}
+			api := node(event, "Properties.ApiId")
+			if api == nil || api.Tag != "!Ref" {
+				t.Errorf("%s.%s: on the implicit API, which has no Auth: sam deploy --guided asks about it", fn, name)
+				continue
+			}
+			if a := node(s.properties(api.Value), "Auth"); a == nil || len(a.Content) == 0 {
+				t.Errorf("%s.%s: API %s has no Auth: sam deploy --guided asks about it", fn, name, api.Value)
+			}
 		}
 	}
 }
