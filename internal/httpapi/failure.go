@@ -37,10 +37,10 @@ func isFailure(method, route string, status int) bool {
 // token (none, a malformed one or a wrong one) costs no DynamoDB request
 // (docs/security.md), so a stranger cannot make the bridge write; it is
 // only counted, in the Unauthorized and RejectedToken metrics (see
-// count). It must run inside logAccess,
-// whose request info and response recorder it reads, and outside
-// authentication and panic recovery, whose answers it records. A failed or
-// slow write is logged and never changes the response.
+// count). It must run inside logAccess, whose request info and response
+// recorder it reads, and outside authentication and panic recovery, whose
+// answers it records. A failed or slow write is logged and never changes
+// the response.
 func (h *handler) recordFailures(next http.Handler) http.Handler {
 	if h.failures == nil {
 		return next

@@ -57,32 +57,7 @@ func TestWrongTokensAreCountedApart(t *testing.T) {
 			e := newEnvWith(t, newService(t), httpapi.Config{Metrics: emf.New(out, emf.Namespace, emf.Dimension{Name: "Function", Value: "users"})})
 			e.do(http.MethodGet, "/scim/v2/Users", "", "Authorization", a.header)
 
-			var counted []string
-			for _, raw := range bytes.Split(bytes.TrimSpace([]byte(out.String())), []byte("\n")) {
-				if err := emftest.Validate(raw); err != nil {
-					t.Errorf("%v\n%s", err, raw)
-				}
-				var line struct {
-					AWS struct {
-						CloudWatchMetrics []struct {
-							Namespace  string
-							Dimensions [][]string
-							Metrics    []struct{ Name string }
-						}
-					} `json:"_aws"`
-					Function string
-				}
-				if err := json.Unmarshal(raw, &line); err != nil {
-					t.Fatal(err)
-				}
-				for _, d := range line.AWS.CloudWatchMetrics {
-					for _, m := range d.Metrics {
-						if m.Name == "Unauthorized" || m.Name == httpapi.RejectedTokenMetric {
-							counted = append(counted, fmt.Sprintf("%s/%s by %v=%s", d.Namespace, m.Name, d.Dimensions, line.Function))
-						}
-					}
-				}
-			}
+			counted := authMetrics(t, out)
 			want := []string{"ScimBridge/Unauthorized by [[Function]]=users"}
 			if a.token {
 				want = append(want, "ScimBridge/RejectedToken by [[Function]]=users")
@@ -95,4 +70,57 @@ func TestWrongTokensAreCountedApart(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestUncheckedTokensAreNotCountedAsRejected checks that a token the
+// bridge could not check (its TokenSource failed: a 503) is not counted as
+// a wrong one, which would page the operator to paste a token that is fine.
+func TestUncheckedTokensAreNotCountedAsRejected(t *testing.T) {
+	out := &syncBuffer{}
+	e := newEnvWith(t, newService(t), httpapi.Config{Tokens: failingTokens{}, Metrics: emf.New(out, emf.Namespace, emf.Dimension{Name: "Function", Value: "users"})})
+	if r := e.do(http.MethodGet, "/scim/v2/Users", ""); r.status != http.StatusServiceUnavailable {
+		t.Fatalf("status %d, want 503", r.status)
+	}
+	if counted := authMetrics(t, out); len(counted) != 0 {
+		t.Errorf("counted %q, want nothing:\n%s", counted, out)
+	}
+	if strings.Contains(e.log.String(), `"rejected_token"`) {
+		t.Errorf("access log marks a rejected token:\n%s", e.log)
+	}
+}
+
+// authMetrics validates the EMF lines in out and returns the 401 metrics
+// they count, as "namespace/name by dimensions=function".
+func authMetrics(t *testing.T, out *syncBuffer) []string {
+	t.Helper()
+	var counted []string
+	for _, raw := range bytes.Split(bytes.TrimSpace([]byte(out.String())), []byte("\n")) {
+		if len(raw) == 0 {
+			continue
+		}
+		if err := emftest.Validate(raw); err != nil {
+			t.Errorf("%v\n%s", err, raw)
+		}
+		var line struct {
+			AWS struct {
+				CloudWatchMetrics []struct {
+					Namespace  string
+					Dimensions [][]string
+					Metrics    []struct{ Name string }
+				}
+			} `json:"_aws"`
+			Function string
+		}
+		if err := json.Unmarshal(raw, &line); err != nil {
+			t.Fatal(err)
+		}
+		for _, d := range line.AWS.CloudWatchMetrics {
+			for _, m := range d.Metrics {
+				if m.Name == "Unauthorized" || m.Name == httpapi.RejectedTokenMetric {
+					counted = append(counted, fmt.Sprintf("%s/%s by %v=%s", d.Namespace, m.Name, d.Dimensions, line.Function))
+				}
+			}
+		}
+	}
+	return counted
 }

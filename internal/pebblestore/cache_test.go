@@ -11,7 +11,7 @@ import (
 // TestTablesAreReadThroughTheBlockCache guards the cache's size against
 // the memtables' reservation in it: with a cache no larger than a
 // memtable, Pebble kept no block, and every read of a table went to the
-// disk (docs/performance.md).
+// disk (docs/decisions.md, "The embedded store").
 func TestTablesAreReadThroughTheBlockCache(t *testing.T) {
 	s, err := Open(filepath.Join(t.TempDir(), "directory"))
 	if err != nil {
