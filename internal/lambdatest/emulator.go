@@ -184,14 +184,7 @@ func Start(ctx context.Context, cfg Config) (*Emulator, error) {
 // function's API Gateway (payload 2.0) response. A function that fails (an
 // error, a panic, an exit) is an error holding the emulator's answer.
 func (e *Emulator) Invoke(ctx context.Context, event []byte) (*events.APIGatewayV2HTTPResponse, error) {
-	return e.InvokeTraced(ctx, event, "")
-}
-
-// InvokeTraced is Invoke within the X-Ray trace of traceHeader, an
-// X-Amzn-Trace-Id header ("Root=…;Parent=…;Sampled=1"), which the emulator
-// hands the function as Lambda does (Lambda-Runtime-Trace-Id); "" is none.
-func (e *Emulator) InvokeTraced(ctx context.Context, event []byte, traceHeader string) (*events.APIGatewayV2HTTPResponse, error) {
-	body, err := e.invoke(ctx, event, traceHeader)
+	body, err := e.InvokeRaw(ctx, event)
 	if err != nil {
 		return nil, err
 	}
@@ -206,17 +199,9 @@ func (e *Emulator) InvokeTraced(ctx context.Context, event []byte, traceHeader s
 // as for a scheduled function. A function that fails (an error, a panic, an
 // exit) is an error holding the emulator's answer.
 func (e *Emulator) InvokeRaw(ctx context.Context, event []byte) ([]byte, error) {
-	return e.invoke(ctx, event, "")
-}
-
-// invoke is InvokeRaw within the trace of traceHeader, if not "".
-func (e *Emulator) invoke(ctx context.Context, event []byte, traceHeader string) ([]byte, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, e.url, bytes.NewReader(event))
 	if err != nil {
 		return nil, fmt.Errorf("invoke: %w", err)
-	}
-	if traceHeader != "" {
-		req.Header.Set("X-Amzn-Trace-Id", traceHeader)
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {

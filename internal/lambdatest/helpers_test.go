@@ -114,18 +114,23 @@ func build(t testing.TB) map[string]string {
 	return paths
 }
 
-// start runs fn's bootstrap under the emulator against b, until t ends.
-// When t fails, the emulator's output is logged.
-func start(t testing.TB, rie, bootstrap string, fn lambdatest.Function, b *backend) *lambdatest.Emulator {
+// start runs fn's bootstrap under the emulator against b, until t ends,
+// with the configuration changed by each of tweaks. When t fails, the
+// emulator's output is logged.
+func start(t testing.TB, rie, bootstrap string, fn lambdatest.Function, b *backend, tweaks ...func(*lambdatest.Config)) *lambdatest.Emulator {
 	t.Helper()
-	e, err := lambdatest.Start(t.Context(), lambdatest.Config{
+	cfg := lambdatest.Config{
 		Emulator:    rie,
 		Bootstrap:   bootstrap,
 		Function:    fn,
 		Endpoint:    b.endpoint,
 		Table:       b.table,
 		TokenSecret: b.secret,
-	})
+	}
+	for _, tweak := range tweaks {
+		tweak(&cfg)
+	}
+	e, err := lambdatest.Start(t.Context(), cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

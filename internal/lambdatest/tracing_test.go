@@ -1,7 +1,6 @@
 package lambdatest_test
 
 import (
-	"context"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -21,10 +20,10 @@ import (
 
 // TestTracingLeavesInvocationsAlone runs the users function under the
 // emulator with AWS_XRAY_DAEMON_ADDRESS set, as Lambda runs it under active
-// tracing: the function must start and answer as without it. The emulator
-// hands the runtime no trace header (its tracer builds
-// Lambda-Runtime-Trace-Id from nothing it is given), so the subsegments
-// themselves are TestTracedInvocationSendsSubsegments's.
+// tracing: configuring tracing must not disturb the function, which starts
+// and answers as without it. It sends no subsegments: aws-lambda-rie hands
+// the runtime no trace header (its tracer is a no-op), so those are
+// TestTracedInvocationSendsSubsegments's.
 func TestTracingLeavesInvocationsAlone(t *testing.T) {
 	rie := emulator(t)
 	b := newBackend(t)
@@ -34,27 +33,9 @@ func TestTracingLeavesInvocationsAlone(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e, err := lambdatest.Start(t.Context(), lambdatest.Config{
-		Emulator: rie, Bootstrap: paths[fn.Name], Function: fn, Endpoint: b.endpoint,
-		Table: b.table, TokenSecret: b.secret, XRayDaemon: daemon.Addr,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		e.Stop()
-		if t.Failed() {
-			t.Logf("output under the emulator:\n%s", e.Output())
-		}
-	})
+	e := start(t, rie, paths[fn.Name], fn, b, func(c *lambdatest.Config) { c.XRayDaemon = daemon.Addr })
 	raw, _ := readEvent(t, "users-get.json")
-	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
-	defer cancel()
-	resp, err := e.InvokeTraced(ctx, raw, "Root=1-67890abc-000000000000000000000001;Parent=1111111111111111;Sampled=1")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if resp.StatusCode != http.StatusOK {
+	if resp := invoke(t, e, raw); resp.StatusCode != http.StatusOK {
 		t.Fatalf("got status %d, want 200\n%s", resp.StatusCode, resp.Body)
 	}
 	if d, err := e.InitDuration(); err == nil {

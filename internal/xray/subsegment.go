@@ -115,7 +115,10 @@ func inputString(params any, name string) string {
 
 // record adds the call's outcome: the last attempt's status and request
 // id, the retries, and for a failed call the flags X-Ray colours it by and
-// the cause.
+// the cause. The flags follow the segment documents' "Errors and exceptions":
+// error for a client error (4xx), throttle with it for a throttled one, and
+// fault for everything else, a server error (5xx) or a call that failed
+// with no client error to blame.
 func (s *subsegment) record(metadata middleware.Metadata, err error) {
 	if attempts, ok := retry.GetAttemptResults(metadata); ok && len(attempts.Results) > 0 {
 		s.AWS.Retries = len(attempts.Results) - 1
@@ -137,21 +140,25 @@ func (s *subsegment) record(metadata middleware.Metadata, err error) {
 		return
 	}
 	ex := exception{ID: newID(), Type: "error", Message: err.Error()}
+	throttled := status == 429
 	if apiErr, ok := errors.AsType[smithy.APIError](err); ok {
 		// The service's own code and message, not the SDK's wrapping,
 		// which repeats the operation and request id.
 		ex = exception{ID: ex.ID, Type: apiErr.ErrorCode(), Message: apiErr.ErrorMessage(), Remote: true}
-		_, s.Throttle = retry.DefaultThrottleErrorCodes[apiErr.ErrorCode()]
+		// DynamoDB throttles with a 400 and a code, not a 429.
+		_, code := retry.DefaultThrottleErrorCodes[apiErr.ErrorCode()]
+		throttled = throttled || code
 	}
 	s.Cause = &cause{Exceptions: []exception{ex}}
 	switch {
-	case status == 429:
+	case status < 400 || status >= 500:
+		// No answer (a timeout, a refused connection), a server error,
+		// or an answer the SDK could not use (a 200 that fails to decode
+		// or its CRC check): the call failed on no account of its input.
+		s.Fault = true
+	case throttled:
 		s.Throttle = true
 		s.Error = true
-	case status >= 500 || status == 0:
-		// No answer at all (a timeout, a refused connection) is a fault
-		// too: the call failed on no account of its input.
-		s.Fault = true
 	default:
 		s.Error = true
 	}

@@ -7,8 +7,9 @@
 // the standard library and the SDK's own middleware (docs/decisions.md,
 // "Tracing").
 //
-// Tracing never fails or delays a call: a subsegment is one UDP datagram,
-// sent after the call, whose errors are ignored.
+// Tracing never fails a call and does not hold it up: a subsegment is one
+// UDP datagram, sent after the call, whose errors are ignored; a write that
+// would wait for room in the socket's buffer gives up after a millisecond.
 package xray
 
 import (
@@ -38,6 +39,8 @@ type Tracer struct {
 	// function starts, so that tracing costs the init phase nothing.
 	dial sync.Once
 	conn net.Conn
+	// mu makes each write's deadline its own.
+	mu sync.Mutex
 }
 
 // New returns a Tracer sending to the X-Ray daemon at daemon, the value of
@@ -99,8 +102,13 @@ func (t *Tracer) handle(ctx context.Context, in middleware.InitializeInput, next
 	return out, metadata, err
 }
 
+// writeTimeout bounds a write to the daemon's socket. A UDP write only
+// waits when the socket's send buffer is full; then the subsegment is
+// dropped rather than the call held up.
+const writeTimeout = time.Millisecond
+
 // send writes s to the daemon, dialling on the first call. Dialling a UDP
-// address sends nothing, and a write fails at most locally, so neither
+// address sends nothing, and a write waits at most writeTimeout, so neither
 // delays the call; a failure loses the subsegment, never the call.
 func (t *Tracer) send(s *subsegment) {
 	t.dial.Do(func() { t.conn, _ = net.Dial("udp", t.addr) })
@@ -111,6 +119,11 @@ func (t *Tracer) send(s *subsegment) {
 	if err != nil {
 		return
 	}
+	// The deadline belongs to the socket, not the write: without the lock
+	// a concurrent send could move it under this one.
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	_ = t.conn.SetWriteDeadline(time.Now().Add(writeTimeout))
 	_, _ = t.conn.Write(doc)
 }
 

@@ -51,17 +51,32 @@ type Daemon struct {
 	Docs chan Subsegment
 }
 
+// buffered is how many documents Docs holds unread; the daemon drops any
+// beyond, as a tracer must never wait for it.
+const buffered = 1024
+
 // Listen listens on a free loopback port until t ends. A datagram
-// without the daemon's header line fails t.
+// without the daemon's header line fails t; documents dropped because
+// Docs was full are counted in t's log.
 func Listen(t testing.TB) *Daemon {
 	t.Helper()
 	conn, err := net.ListenPacket("udp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { conn.Close() })
-	d := &Daemon{Addr: conn.LocalAddr().String(), Docs: make(chan Subsegment, 100)}
+	d := &Daemon{Addr: conn.LocalAddr().String(), Docs: make(chan Subsegment, buffered)}
+	done := make(chan struct{})
+	dropped := 0
+	// The reader reports to t, so t's cleanup waits for it to stop.
+	t.Cleanup(func() {
+		conn.Close()
+		<-done
+		if dropped > 0 {
+			t.Logf("xraytest: dropped %d subsegments unread", dropped)
+		}
+	})
 	go func() {
+		defer close(done)
 		buf := make([]byte, 64<<10)
 		for {
 			n, _, err := conn.ReadFrom(buf)
@@ -74,7 +89,11 @@ func Listen(t testing.TB) *Daemon {
 				t.Errorf("got datagram %q, want the daemon's header line and a segment document", buf[:n])
 				continue
 			}
-			d.Docs <- s
+			select {
+			case d.Docs <- s:
+			default:
+				dropped++
+			}
 		}
 	}()
 	return d
