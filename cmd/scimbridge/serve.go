@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime"
 	"time"
 
 	"github.com/scim-bridge/scim-bridge/internal/awsapp"
@@ -44,6 +45,7 @@ func serve(ctx context.Context, args []string, stdout io.Writer, logger *slog.Lo
 	eventsURL := fl.String("events-url", "", "deliver change events to this URL as CloudEvents (embedded store only; docs/events.md)")
 	eventsSecret := fl.String("events-secret", os.Getenv("SCIMBRIDGE_EVENTS_SECRET"), "key of the events' HMAC signature (default $SCIMBRIDGE_EVENTS_SECRET)")
 	cpuProfile := fl.String("cpuprofile", "", "write a CPU profile to this file until the server stops (make bench)")
+	procs := fl.Int("procs", 1, "CPUs that run the bridge's Go code at once, 0 for the Go runtime's default (every CPU); $GOMAXPROCS, when set, is used instead of the default")
 	if err := fl.Parse(args); err != nil {
 		return err
 	}
@@ -56,6 +58,9 @@ func serve(ctx context.Context, args []string, stdout io.Writer, logger *slog.Lo
 	}
 	set := map[string]bool{}
 	fl.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	if n := serveProcs(*procs, set["procs"], os.Getenv("GOMAXPROCS")); n > 0 {
+		runtime.GOMAXPROCS(n)
+	}
 	if err := tf.check(set); err != nil {
 		return err
 	}
@@ -165,4 +170,20 @@ func serve(ctx context.Context, args []string, stdout io.Writer, logger *slog.Lo
 	}
 	logger.Info("stopped")
 	return nil
+}
+
+// serveProcs returns the GOMAXPROCS serve sets, 0 to leave the runtime's:
+// the flag's value if given, else the GOMAXPROCS variable if set (the
+// runtime has read it), else the flag's default. One by default, because
+// the bridge's work is a small amount of CPU between waits: on the network
+// and, for every write, on an fdatasync, while the embedded store takes
+// one write at a time. With every CPU, each of those waits ends by waking
+// an idle thread that spins looking for work, and the load run measured
+// 25 % more CPU per request at concurrency 1 for it (docs/decisions.md,
+// "serve runs on one CPU").
+func serveProcs(flag int, flagSet bool, env string) int {
+	if !flagSet && env != "" {
+		return 0
+	}
+	return flag
 }
