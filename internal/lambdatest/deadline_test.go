@@ -40,13 +40,9 @@ func TestSlowStoreEndsBeforeTheLambdaDeadline(t *testing.T) {
 	}))
 	t.Cleanup(func() { close(hanging); front.Close() })
 
-	fn, _ := lambdatest.FunctionNamed("Users")
-	paths, err := lambdatest.Build(t.Context(), moduleRoot(t), t.TempDir(), fn)
-	if err != nil {
-		t.Fatal(err)
-	}
+	fn, bootstrap := buildOne(t, "Users")
 	e, err := lambdatest.Start(t.Context(), lambdatest.Config{
-		Emulator: rie, Bootstrap: paths[fn.Name], Function: fn, Endpoint: front.URL,
+		Emulator: rie, Bootstrap: bootstrap, Function: fn, Endpoint: front.URL,
 		Table: b.table, TokenSecret: b.secret, Timeout: 3 * time.Second,
 	})
 	if err != nil {

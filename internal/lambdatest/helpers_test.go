@@ -114,6 +114,21 @@ func build(t testing.TB) map[string]string {
 	return paths
 }
 
+// buildOne builds the host bootstrap of the function with the given
+// logical name, into a directory removed when t ends.
+func buildOne(t testing.TB, name string) (lambdatest.Function, string) {
+	t.Helper()
+	fn, ok := lambdatest.FunctionNamed(name)
+	if !ok {
+		t.Fatalf("no function %s", name)
+	}
+	paths, err := lambdatest.Build(t.Context(), moduleRoot(t), t.TempDir(), fn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fn, paths[fn.Name]
+}
+
 // start runs fn's bootstrap under the emulator against b, until t ends,
 // with the configuration changed by each of tweaks. When t fails, the
 // emulator's output is logged.

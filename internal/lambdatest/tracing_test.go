@@ -28,12 +28,8 @@ func TestTracingLeavesInvocationsAlone(t *testing.T) {
 	rie := emulator(t)
 	b := newBackend(t)
 	daemon := xraytest.Listen(t)
-	fn, _ := lambdatest.FunctionNamed("Users")
-	paths, err := lambdatest.Build(t.Context(), moduleRoot(t), t.TempDir(), fn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	e := start(t, rie, paths[fn.Name], fn, b, func(c *lambdatest.Config) { c.XRayDaemon = daemon.Addr })
+	fn, bootstrap := buildOne(t, "Users")
+	e := start(t, rie, bootstrap, fn, b, func(c *lambdatest.Config) { c.XRayDaemon = daemon.Addr })
 	raw, _ := readEvent(t, "users-get.json")
 	if resp := invoke(t, e, raw); resp.StatusCode != http.StatusOK {
 		t.Fatalf("got status %d, want 200\n%s", resp.StatusCode, resp.Body)
@@ -51,11 +47,7 @@ func TestTracingLeavesInvocationsAlone(t *testing.T) {
 func TestTracedInvocationSendsSubsegments(t *testing.T) {
 	b := newBackend(t)
 	daemon := xraytest.Listen(t)
-	fn, _ := lambdatest.FunctionNamed("Users")
-	paths, err := lambdatest.Build(t.Context(), moduleRoot(t), t.TempDir(), fn)
-	if err != nil {
-		t.Fatal(err)
-	}
+	fn, bootstrap := buildOne(t, "Users")
 	raw, _ := readEvent(t, "users-get.json")
 	const (
 		root      = "1-67890abc-000000000000000000000001"
@@ -67,7 +59,7 @@ func TestTracedInvocationSendsSubsegments(t *testing.T) {
 		marker     = "Root=" + markerRoot + ";Parent=3333333333333333;Sampled=1"
 	)
 	api := newRuntimeAPI(t, raw, sampled, unsampled, marker)
-	cmd := exec.CommandContext(t.Context(), paths[fn.Name])
+	cmd := exec.CommandContext(t.Context(), bootstrap)
 	cmd.Env = []string{
 		"AWS_LAMBDA_RUNTIME_API=" + strings.TrimPrefix(api.URL, "http://"),
 		"AWS_XRAY_DAEMON_ADDRESS=" + daemon.Addr,
