@@ -34,7 +34,8 @@ import (
 // cannot address its target; mutability for an explicit path to a read-only
 // attribute; invalidValue for a value of the wrong type; invalidFilter for an
 // invalid filter or a members filter other than value equality; noTarget when
-// a filter matches no element and cannot describe a new one. Returns a 413
+// a filter of an add or replace matches no element and cannot describe a new
+// one (a remove whose filter matches nothing changes nothing). Returns a 413
 // *scim.Error (tooMany) for more than MaxMembers member ids, or for
 // operations that take more than 100,000 comparisons of values.
 func Apply(rt *scim.ResourceType, res map[string]any, ops []Op) (Members, error) {
