@@ -34,7 +34,8 @@ import (
 // cannot address its target; mutability for an explicit path to a read-only
 // attribute; invalidValue for a value of the wrong type; invalidFilter for an
 // invalid filter or a members filter other than value equality; noTarget when
-// a filter matches no element and cannot describe a new one. Returns a 413
+// a filter of an add or replace matches no element and cannot describe a new
+// one (a remove whose filter matches nothing changes nothing). Returns a 413
 // *scim.Error (tooMany) for more than MaxMembers member ids, or for
 // operations that take more than 100,000 comparisons of values.
 func Apply(rt *scim.ResourceType, res map[string]any, ops []Op) (Members, error) {
@@ -131,7 +132,7 @@ func (a *applier) target(kind string, p *filter.Path, v any, explicit bool) erro
 	case p.Filter != nil:
 		return a.filtered(kind, p, ref, v, explicit)
 	case ref.Name == "":
-		return a.extension(kind, ref, v, explicit)
+		return a.extension(kind, ref, v)
 	}
 	if skip, err := skipped(ref, explicit); skip || err != nil {
 		return err
@@ -139,7 +140,7 @@ func (a *applier) target(kind string, p *filter.Path, v any, explicit bool) erro
 	if ref.Attr != nil && ref.Attr.MultiValued && ref.SubName == "" {
 		return a.multi(kind, ref, v)
 	}
-	return a.single(kind, p, ref, v, explicit)
+	return a.single(kind, p, ref, v)
 }
 
 // skipped reports whether a target is dropped: the write-only password,
@@ -166,14 +167,14 @@ func skipped(ref scim.Ref, explicit bool) (bool, error) {
 }
 
 // single applies an operation to a singular attribute or a sub-attribute.
-func (a *applier) single(kind string, p *filter.Path, ref scim.Ref, v any, explicit bool) error {
+func (a *applier) single(kind string, p *filter.Path, ref scim.Ref, v any) error {
 	if kind == opRemove {
 		return scim.Set(a.res, ref, nil)
 	}
-	// An add merges sub-attributes into a complex attribute, and so does a
-	// path-less replace (RFC 7644 §3.5.2.1, §3.5.2.3); a replace with a path
-	// replaces it whole.
-	if obj, ok := v.(map[string]any); ok && mergeable(ref) && (kind == opAdd || !explicit) {
+	// add and replace both merge sub-attributes into a complex attribute,
+	// with or without a path: sub-attributes the value does not name are
+	// left unchanged (RFC 7644 §3.5.2.1, §3.5.2.3).
+	if obj, ok := v.(map[string]any); ok && mergeable(ref) {
 		for _, k := range slices.Sorted(maps.Keys(obj)) {
 			sub := &filter.Path{Attr: scim.AttrPath{URN: p.Attr.URN, Name: p.Attr.Name, Sub: k}}
 			if err := a.target(kind, sub, obj[k], false); err != nil {
@@ -195,11 +196,13 @@ func mergeable(ref scim.Ref) bool {
 }
 
 // extension applies an operation whose target is a whole extension schema,
-// known or not: its value holds that schema's attributes. A "schemas" key in
-// the value is ignored, as in a path-less value: clients that serialise an
-// extension as a resource of its own put one there, and no extension has
-// an attribute of that name.
-func (a *applier) extension(kind string, ref scim.Ref, v any, explicit bool) error {
+// known or not: its value holds that schema's attributes, which add and
+// replace apply one by one, as they do the sub-attributes of a complex
+// attribute (RFC 7644 §3.5.2.3), so that attributes the value does not name
+// are left unchanged. A "schemas" key in the value is ignored, as in a
+// path-less value: clients that serialise an extension as a resource of its
+// own put one there, and no extension has an attribute of that name.
+func (a *applier) extension(kind string, ref scim.Ref, v any) error {
 	key, _ := scim.LookupKey(a.res, ref.Schema)
 	if kind == opRemove || v == nil {
 		delete(a.res, key)
@@ -208,9 +211,6 @@ func (a *applier) extension(kind string, ref scim.Ref, v any, explicit bool) err
 	obj, ok := v.(map[string]any)
 	if !ok {
 		return scim.BadRequest(scim.InvalidValue, "%q must hold an object of that schema's attributes, not %s", ref.Schema, scim.DescribeJSON(v))
-	}
-	if kind == opReplace && explicit {
-		delete(a.res, key)
 	}
 	for _, k := range slices.Sorted(maps.Keys(obj)) {
 		if strings.EqualFold(k, "schemas") {

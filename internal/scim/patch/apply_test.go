@@ -19,9 +19,9 @@ func TestApplySingular(t *testing.T) {
 			after: aliceWith(`{"name":{"formatted":"Alice A","familyName":"A","givenName":"Al","middleName":"M"}}`),
 		},
 		{
-			name:  "replace of a complex attribute with a path replaces it",
+			name:  "replace of a complex attribute with a path merges sub-attributes",
 			body:  body(`{"op":"Replace","path":"name","value":{"givenName":"Al"}}`),
-			after: aliceWith(`{"name":{"givenName":"Al"}}`),
+			after: aliceWith(`{"name":{"formatted":"Alice A","familyName":"A","givenName":"Al"}}`),
 		},
 		{
 			name:  "path-less replace of a complex attribute merges",
@@ -49,9 +49,9 @@ func TestApplySingular(t *testing.T) {
 			after: aliceWith(`{"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User":null}`),
 		},
 		{
-			name:  "replace with a path to a whole extension replaces it",
+			name:  "replace with a path to a whole extension merges its attributes",
 			body:  body(`{"op":"replace","path":"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User","value":{"division":"D"}}`),
-			after: aliceWith(`{"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User":{"division":"D"}}`),
+			after: aliceWith(`{"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User":{"department":"Eng","employeeNumber":"42","division":"D"}}`),
 		},
 		{
 			name:  "path-less remove names attributes in its value",

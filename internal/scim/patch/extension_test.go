@@ -16,7 +16,6 @@ func TestApplyWholeExtension(t *testing.T) {
 	const ent = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
 	const custom = "urn:ietf:params:scim:schemas:extension:CustomExt:2.0:User"
 	merged := aliceWith(`{"` + ent + `":{"department":"Ops","employeeNumber":"42","costCenter":"C7"}}`)
-	replaced := aliceWith(`{"` + ent + `":{"department":"Ops","costCenter":"C7"}}`)
 	withCustom := aliceWith(`{"` + custom + `":{"badge":"B-9","floor":"3"}}`)
 	runApply(t, []applyCase{
 		{
@@ -25,9 +24,9 @@ func TestApplyWholeExtension(t *testing.T) {
 			after: merged,
 		},
 		{
-			name:  "replace with the URN as path replaces the extension",
+			name:  "replace with the URN as path merges into the extension (RFC 7644 §3.5.2.3)",
 			body:  body(`{"op":"replace","path":"` + ent + `","value":{"department":"Ops","costCenter":"C7"}}`),
-			after: replaced,
+			after: merged,
 		},
 		{
 			name:  "a schemas key in the value is ignored (add)",
@@ -37,7 +36,7 @@ func TestApplyWholeExtension(t *testing.T) {
 		{
 			name:  "a schemas key in the value is ignored (replace, Entra's op case)",
 			body:  body(`{"op":"Replace","path":"` + ent + `","value":{"Schemas":"` + ent + `","department":"Ops","costCenter":"C7"}}`),
-			after: replaced,
+			after: merged,
 		},
 		{
 			name:  "path-less value keyed by the URN merges (add)",
@@ -65,10 +64,10 @@ func TestApplyWholeExtension(t *testing.T) {
 			after: withCustom,
 		},
 		{
-			name:   "replace of a custom extension replaces it",
+			name:   "replace of a custom extension merges into it",
 			before: withCustom,
 			body:   body(`{"op":"replace","path":"` + custom + `","value":{"schemas":["` + custom + `"],"badge":"B-10"}}`),
-			after:  aliceWith(`{"` + custom + `":{"badge":"B-10"}}`),
+			after:  aliceWith(`{"` + custom + `":{"badge":"B-10","floor":"3"}}`),
 		},
 		{
 			name:  "a custom extension path-less, keyed by its URN",

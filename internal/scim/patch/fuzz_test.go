@@ -25,6 +25,7 @@ func FuzzDecode(f *testing.F) {
 		body(`{"op":"add","value":{"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User":{"manager":{"value":"m"}},"name":{"givenName":"x"}}}`),
 		body(`{"op":"Add","path":"urn:ietf:params:scim:schemas:extension:CustomExt:2.0:User:tags","value":[{"value":"1"}]}`),
 		body(`{"op":"replace","path":"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User","value":{"schemas":["urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"],"department":"D"}}`),
+		body(`{"op":"replace","path":"name","value":{"givenName":"G2","familyName":null}}`),
 		body(`{"op":"add","value":{"urn:ietf:params:scim:schemas:extension:CustomExt:2.0:User":{"schemas":[],"badge":"7"}}}`),
 		body(`{"op":"Add","path":"members","value":[{"$ref":null,"value":"u1"},{"value":"u2"}]}`),
 		body(`{"op":"Remove","path":"members","value":[{"value":"u1"}]}`, `{"op":"remove","path":"members[value eq \"u2\" or value eq \"u3\"]"}`),
