@@ -3,6 +3,7 @@ package scim
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -17,18 +18,24 @@ import (
 //
 // Keys may be plain ("displayName"), dotted ("name.givenName"),
 // URN-qualified ("urn:…:enterprise:2.0:User:department") or a schema URN
-// holding an object. Returns a 400 *Error (invalidValue) for an unknown
+// holding an object; KeyPath says which a URN key is, with the URNs the
+// body lists in schemas as evidence. Returns a 400 *Error (invalidValue) for an unknown
 // attribute, a value of the wrong type, or an attribute given twice under
 // different keys ("userName" and "USERNAME", "name" and "name.givenName"),
 // of which either could otherwise win.
 func (rt *ResourceType) Normalize(body map[string]any) (map[string]any, error) {
 	out := make(map[string]any, len(body))
 	seen := map[string]string{}
+	declared := slices.Values(DeclaredSchemas(body))
 	for k, v := range body {
 		if strings.EqualFold(k, "schemas") {
 			continue
 		}
-		if err := rt.setKey(out, seen, "", k, v); err != nil {
+		p, ok := ParseAttrPath(k)
+		if ok {
+			p = KeyPath(p, v, declared)
+		}
+		if err := rt.setKey(out, seen, "", k, p, ok, v); err != nil {
 			return nil, err
 		}
 	}
@@ -65,8 +72,9 @@ func once(seen map[string]string, ref Ref, key string) error {
 	return nil
 }
 
-func (rt *ResourceType) setKey(out map[string]any, seen map[string]string, schema, key string, v any) error {
-	p, ok := ParseAttrPath(key)
+// setKey sets the attribute at p, parsed (ok) from key, to v. schema is the
+// extension whose object holds key, or "" at the top level.
+func (rt *ResourceType) setKey(out map[string]any, seen map[string]string, schema, key string, p AttrPath, ok bool, v any) error {
 	if schema != "" && ok && p.URN == "" {
 		p.URN = schema
 	}
@@ -91,7 +99,8 @@ func (rt *ResourceType) setKey(out map[string]any, seen map[string]string, schem
 			if strings.EqualFold(k2, "schemas") {
 				continue
 			}
-			if err := rt.setKey(out, seen, ref.Schema, k2, v2); err != nil {
+			p2, ok2 := ParseAttrPath(k2)
+			if err := rt.setKey(out, seen, ref.Schema, k2, p2, ok2, v2); err != nil {
 				return err
 			}
 		}

@@ -1,6 +1,9 @@
 package scim
 
-import "strings"
+import (
+	"iter"
+	"strings"
+)
 
 // AttrPath is an attribute path as written in filters, PATCH paths and the
 // attributes parameter (RFC 7644 §3.10): an optional schema URN, an attribute
@@ -56,19 +59,21 @@ func ParseAttrPath(s string) (AttrPath, bool) {
 // splitURN separates a schema URN from the attribute after it. For an
 // unknown extension the schema ends after the segment that follows a version
 // segment ("…:extension:Name:2.0:User:attr"), the shape Entra's custom
-// extensions take; without a version segment, before the last segment.
+// extensions take; at a version segment that comes last
+// ("urn:scim:schemas:extension:slack:guest:1.0"), since an attribute name
+// never begins with a digit (RFC 7643 §2.1); otherwise before the last
+// segment. Which URN an unknown key names is a guess without context; see
+// AttrPath.Anchor and KeyPath for what a resource and a body tell.
 func splitURN(s string) (urn, rest string) {
 	for _, k := range knownURNs {
-		if len(s) >= len(k) && strings.EqualFold(s[:len(k)], k) {
-			if len(s) == len(k) {
-				return k, ""
-			}
-			if s[len(k)] == ':' {
-				return k, s[len(k)+1:]
-			}
+		if n, ok := urnPrefix(s, k); ok {
+			return k, s[min(n+1, len(s)):]
 		}
 	}
 	segs := strings.Split(s, ":")
+	if isVersion(segs[len(segs)-1]) {
+		return s, ""
+	}
 	for i := 1; i+1 < len(segs); i++ {
 		if isVersion(segs[i]) {
 			end := i + 2
@@ -82,6 +87,119 @@ func splitURN(s string) (urn, rest string) {
 		return s, ""
 	}
 	return strings.Join(segs[:len(segs)-1], ":"), segs[len(segs)-1]
+}
+
+// urnPrefix reports whether s is the schema URN urn, or urn followed by
+// ":", ignoring case, and returns the length of urn.
+func urnPrefix(s, urn string) (int, bool) {
+	n := len(urn)
+	return n, len(s) >= n && strings.EqualFold(s[:n], urn) && (len(s) == n || s[n] == ':')
+}
+
+// isKnownURN reports whether urn is one of the schemas the bridge defines.
+func isKnownURN(urn string) bool {
+	for _, k := range knownURNs {
+		if strings.EqualFold(urn, k) {
+			return true
+		}
+	}
+	return false
+}
+
+// Anchor returns p split again after the longest of urns that begins it,
+// when what follows names an attribute: urns are the extensions a resource
+// holds (its keys, of which only URNs count) or a body lists in "schemas",
+// and such a URN is certainly a schema's
+// (RFC 7643 §3), where splitURN only guesses. So with
+// "urn:scim:schemas:extension:slack:guest:1.0" held, its ":type" is an
+// attribute of it, and with "urn:foo:bar" held, "urn:foo:bar" is not the
+// attribute bar of "urn:foo". Paths into the schemas the bridge defines, and
+// paths without a URN, are returned unchanged.
+func (p AttrPath) Anchor(urns iter.Seq[string]) AttrPath {
+	q, _ := p.anchor(urns)
+	return q
+}
+
+// anchor is Anchor, and reports whether one of urns begins p.
+func (p AttrPath) anchor(urns iter.Seq[string]) (AttrPath, bool) {
+	if p.URN == "" || isKnownURN(p.URN) {
+		return p, false
+	}
+	s := p.String()
+	best, found := AttrPath{}, false
+	for u := range urns {
+		n, ok := urnPrefix(s, u)
+		if !ok || !IsURN(u) || (found && n <= len(best.URN)) || isKnownURN(u) {
+			continue
+		}
+		q := AttrPath{URN: s[:n]}
+		if n < len(s) {
+			name, sub, hasSub := strings.Cut(s[n+1:], ".")
+			if !validName(name) || (hasSub && !validName(sub)) {
+				continue
+			}
+			q.Name, q.Sub = name, sub
+		}
+		best, found = q, true
+	}
+	if !found {
+		return p, false
+	}
+	return best, true
+}
+
+// KeyPath resolves the schema URN of p, parsed from a top-level key of a
+// resource body or of a path-less PATCH value whose value is v, where urns
+// are the extensions the body lists in "schemas" or the resource holds.
+//
+// RFC 7643 §3 keys an extension's attributes "within a JSON object keyed by
+// the schema URI", and RFC 7644 §3.10 writes an attribute as "urn:…:attr":
+// a URN key with an object value could be either. The rule: a path into a
+// schema the bridge defines keeps its meaning ("…:core:2.0:User:name",
+// "…:enterprise:2.0:User:manager"); a key that begins with one of urns is
+// split after it (Anchor); an Entra-shaped "…:<ver>:<Type>:attr" stays an
+// attribute of "…:<ver>:<Type>"; any other URN key holding an object is an
+// extension under its full URN ("urn:foo:bar"), kept as sent.
+func KeyPath(p AttrPath, v any, urns iter.Seq[string]) AttrPath {
+	if p.URN == "" || isKnownURN(p.URN) {
+		return p
+	}
+	if q, ok := p.anchor(urns); ok {
+		return q
+	}
+	if _, isObj := v.(map[string]any); !isObj || p.Name == "" || versionedType(p.URN) {
+		return p
+	}
+	return AttrPath{URN: p.String()}
+}
+
+// DeclaredSchemas returns the URNs a body lists under "schemas" (in any
+// case), as an array or, as Entra sometimes sends it, a single string.
+func DeclaredSchemas(body map[string]any) []string {
+	k, ok := LookupKey(body, "schemas")
+	if !ok {
+		return nil
+	}
+	switch v := body[k].(type) {
+	case string:
+		return []string{v}
+	case []any:
+		urns := make([]string, 0, len(v))
+		for _, u := range v {
+			if u, ok := u.(string); ok {
+				urns = append(urns, u)
+			}
+		}
+		return urns
+	}
+	return nil
+}
+
+// versionedType reports whether urn ends in a version segment and the
+// segment after it, as Entra's custom extensions do ("…:Name:2.0:User").
+func versionedType(urn string) bool {
+	segs := strings.Split(urn, ":")
+	return len(segs) >= 3 && isVersion(segs[len(segs)-2])
 }
 
 func isVersion(seg string) bool {

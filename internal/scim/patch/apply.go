@@ -85,7 +85,11 @@ func (a *applier) apply(op Op) error {
 	if op.Path == nil {
 		return a.pathless(kind, op.Value)
 	}
-	return a.target(kind, op.Path, op.Value, true)
+	// A path into an extension the resource holds is split after its URN
+	// (scim.AttrPath.Anchor): "urn:foo:bar" held is that extension whole.
+	p := *op.Path
+	p.Attr = p.Attr.Anchor(maps.Keys(a.res))
+	return a.target(kind, &p, op.Value, true)
 }
 
 // pathless applies an operation without a path: each key of its value is
@@ -97,6 +101,7 @@ func (a *applier) pathless(kind string, v any) error {
 	if !ok {
 		return scim.BadRequest(scim.InvalidValue, "%s without a path needs an object of attributes as its value, not %s", kind, scim.DescribeJSON(v))
 	}
+	urns := slices.Values(append(scim.DeclaredSchemas(obj), slices.Collect(maps.Keys(a.res))...))
 	for _, k := range slices.Sorted(maps.Keys(obj)) {
 		if isIgnoredKey(k) {
 			continue
@@ -104,6 +109,11 @@ func (a *applier) pathless(kind string, v any) error {
 		p, err := filter.ParsePath(k)
 		if err != nil {
 			return err
+		}
+		// The value is a resource body (RFC 7644 §3.5.2.1): its URN keys
+		// read as in POST and PUT.
+		if p.Filter == nil {
+			p.Attr = scim.KeyPath(p.Attr, obj[k], urns)
 		}
 		if err := a.target(kind, p, obj[k], false); err != nil {
 			return err
@@ -220,6 +230,7 @@ func (a *applier) extension(kind string, ref scim.Ref, v any) error {
 		if err != nil {
 			return err
 		}
+		p.Attr = p.Attr.Anchor(slices.Values([]string{ref.Schema}))
 		if err := a.target(kind, p, obj[k], false); err != nil {
 			return err
 		}

@@ -27,6 +27,7 @@ func FuzzDecode(f *testing.F) {
 		body(`{"op":"replace","path":"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User","value":{"schemas":["urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"],"department":"D"}}`),
 		body(`{"op":"replace","path":"name","value":{"givenName":"G2","familyName":null}}`),
 		body(`{"op":"add","value":{"urn:ietf:params:scim:schemas:extension:CustomExt:2.0:User":{"schemas":[],"badge":"7"}}}`),
+		body(`{"op":"add","value":{"schemas":["urn:foo"],"urn:foo:bar":{"x":1},"urn:scim:schemas:extension:slack:guest:1.0":{"type":"multi"}}}`, `{"op":"replace","path":"urn:scim:schemas:extension:slack:guest:1.0:type","value":"single"}`),
 		body(`{"op":"Add","path":"members","value":[{"$ref":null,"value":"u1"},{"value":"u2"}]}`),
 		body(`{"op":"Remove","path":"members","value":[{"value":"u1"}]}`, `{"op":"remove","path":"members[value eq \"u2\" or value eq \"u3\"]"}`),
 		body(`{"op":"replace","value":{"id":"g","displayName":"S","members":[{"value":"u1"}]}}`),
