@@ -145,6 +145,7 @@ func TestHostileRequests(t *testing.T) {
 		{"PATCH of the id", "PATCH", "/scim/v2/Users/USER", `{"Operations":[{"op":"replace","path":"id","value":"mine"}]}`, nil, 400, scim.Mutability},
 		{"PATCH to a taken userName", "PATCH", "/scim/v2/Users/USER", `{"Operations":[{"op":"Replace","path":"userName","value":"OTHER@contoso.com"}]}`, nil, 409, scim.Uniqueness},
 		{"PATCH adding unknown members", "PATCH", "/scim/v2/Groups/GROUP", `{"Operations":[{"op":"Add","path":"members","value":[{"value":"MISSING"}]}]}`, nil, 400, scim.InvalidValue},
+		{"filter comparing a dateTime with a word", "GET", "/scim/v2/Users?filter=" + esc(`meta.lastModified gt "not-a-date"`), "", nil, 400, scim.InvalidFilter},
 		{"PATCH of 1001 operations", "PATCH", "/scim/v2/Users/USER", manyOps, nil, 413, scim.TooMany},
 	}
 	seen := map[string]bool{}
