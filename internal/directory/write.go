@@ -126,8 +126,9 @@ func (s *Service) checkUsers(ctx context.Context, ids []string) error {
 }
 
 // Replace replaces a resource's attributes (PUT, RFC 7644 §3.5.1); read-only
-// attributes are kept, and a group's members become exactly those given.
-// ifMatch, when set, must match the current version (else 412).
+// attributes are kept, and a group's members become exactly those given,
+// which the result holds, as Create's does. ifMatch, when set, must match
+// the current version (else 412).
 func (s *Service) Replace(ctx context.Context, rt *scim.ResourceType, id string, body map[string]any, ifMatch string) (*Resource, error) {
 	attrs, members, err := s.decodeBody(ctx, rt, body)
 	if err != nil {
@@ -214,7 +215,13 @@ func (s *Service) update(ctx context.Context, rt *scim.ResourceType, id, ifMatch
 			next = cur
 		}
 		var list []string
-		if kind == KindGroup && withMembers {
+		switch {
+		case kind != KindGroup:
+		case members.Replace:
+			// A replace leaves exactly the members given, so the
+			// answer has them without a read (RFC 7644 §3.5.1).
+			list = members.Add
+		case withMembers:
 			if list, err = s.store.Members(ctx, id); err != nil {
 				return nil, wrap("read members of", rt, id, err)
 			}

@@ -35,7 +35,9 @@ func (h *handler) writeError(w http.ResponseWriter, r *http.Request, err error) 
 	switch {
 	case errors.As(err, &e):
 	case errors.As(err, &tooLarge):
-		e = scim.Errorf(http.StatusRequestEntityTooLarge, "", "the request body exceeds %d bytes", tooLarge.Limit)
+		// tooMany, as for the PATCH limits (docs/conformance.md, §3.12).
+		e = scim.Errorf(http.StatusRequestEntityTooLarge, scim.TooMany,
+			"the request body exceeds %d bytes; send less in each request", tooLarge.Limit)
 	case errors.Is(err, directory.ErrNotFound):
 		e = scim.Errorf(http.StatusNotFound, "", "resource not found")
 	case errors.Is(err, directory.ErrConflict):

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -79,7 +80,10 @@ func TestHostileRequests(t *testing.T) {
 		{"XML body", "POST", "/scim/v2/Users", `<user/>`, []string{"Content-Type", "application/xml"}, 415, ""},
 		{"form body on PATCH", "PATCH", "/scim/v2/Users/USER", `op=add`, []string{"Content-Type", "application/x-www-form-urlencoded"}, 415, ""},
 		{"malformed Content-Type", "POST", "/scim/v2/Users", `{"userName":"a"}`, []string{"Content-Type", "/json"}, 415, ""},
-		{"body over 1 MiB", "POST", "/scim/v2/Users", huge, nil, 413, ""},
+		{"body over 1 MiB", "POST", "/scim/v2/Users", huge, nil, 413, scim.TooMany},
+		{"PUT body over 1 MiB", "PUT", "/scim/v2/Users/USER", huge, nil, 413, scim.TooMany},
+		{"PATCH body over 1 MiB", "PATCH", "/scim/v2/Users/USER", `{"Operations":[{"op":"add","path":"title","value":` + strconv.Quote(huge) + `}]}`, nil, 413, scim.TooMany},
+		{"search body over 1 MiB", "POST", "/scim/v2/Users/.search", `{"filter":` + strconv.Quote(huge) + `}`, nil, 413, scim.TooMany},
 		{"empty body", "POST", "/scim/v2/Users", " ", nil, 400, scim.InvalidSyntax},
 		{"malformed JSON", "POST", "/scim/v2/Users", `{"userName":`, nil, 400, scim.InvalidSyntax},
 		{"trailing garbage", "POST", "/scim/v2/Users", `{"userName":"a"} {"userName":"b"}`, nil, 400, scim.InvalidSyntax},
@@ -141,6 +145,7 @@ func TestHostileRequests(t *testing.T) {
 		{"PATCH of the id", "PATCH", "/scim/v2/Users/USER", `{"Operations":[{"op":"replace","path":"id","value":"mine"}]}`, nil, 400, scim.Mutability},
 		{"PATCH to a taken userName", "PATCH", "/scim/v2/Users/USER", `{"Operations":[{"op":"Replace","path":"userName","value":"OTHER@contoso.com"}]}`, nil, 409, scim.Uniqueness},
 		{"PATCH adding unknown members", "PATCH", "/scim/v2/Groups/GROUP", `{"Operations":[{"op":"Add","path":"members","value":[{"value":"MISSING"}]}]}`, nil, 400, scim.InvalidValue},
+		{"filter comparing a dateTime with a word", "GET", "/scim/v2/Users?filter=" + esc(`meta.lastModified gt "not-a-date"`), "", nil, 400, scim.InvalidFilter},
 		{"PATCH of 1001 operations", "PATCH", "/scim/v2/Users/USER", manyOps, nil, 413, scim.TooMany},
 	}
 	seen := map[string]bool{}

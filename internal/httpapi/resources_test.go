@@ -5,8 +5,12 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/scim-bridge/scim-bridge/internal/directory"
+	"github.com/scim-bridge/scim-bridge/internal/httpapi"
 )
 
 // TestCreateAnswers checks a POST's answer: 201, the full resource, and a
@@ -273,4 +277,52 @@ func TestPatchAnswers(t *testing.T) {
 	if len(g.raw) != 0 || g.header.Get("ETag") == "" {
 		t.Errorf("group PATCH answered %d bytes, ETag %q; want none and an ETag", len(g.raw), g.header.Get("ETag"))
 	}
+}
+
+// TestPutGroupAnswersWithItsMembers checks that a group's PUT answers with
+// the members it set, as POST does, subject to attributes and
+// excludedAttributes (RFC 7644 §3.5.1, §3.9), on both stores.
+func TestPutGroupAnswersWithItsMembers(t *testing.T) {
+	onStores(t, func(t *testing.T, store directory.Store) {
+		e := newEnvWith(t, newServiceOn(store), httpapi.Config{})
+		u1, u3, u5 := e.createUser("u1"), e.createUser("u3"), e.createUser("u5")
+		for _, tc := range []struct {
+			name, query string
+			put         []string // the members the PUT sends
+			members     []string // the answer's; nil: no members attribute
+			displayName bool
+		}{
+			{"by default", "", []string{u3, u5, u3}, []string{u3, u5}, true},
+			{"when asked for", "?attributes=members,displayName", []string{u3, u5}, []string{u3, u5}, true},
+			{"only when asked for", "?attributes=meta", []string{u3, u5}, nil, false},
+			{"not when excluded", "?excludedAttributes=members", []string{u3, u5}, nil, true},
+			{"not when there are none", "", nil, nil, true},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				gid := e.mustDo(http.StatusCreated, "POST", "/scim/v2/Groups",
+					fmt.Sprintf(`{"displayName":%q,"members":[{"value":%q}]}`, "Tour Guides "+tc.name, u1)).body["id"].(string)
+				var vals []string
+				for _, id := range tc.put {
+					vals = append(vals, fmt.Sprintf(`{"value":%q}`, id))
+				}
+				res := e.mustDo(http.StatusOK, "PUT", "/scim/v2/Groups/"+gid+tc.query, fmt.Sprintf(
+					`{"schemas":["urn:ietf:params:scim:schemas:core:2.0:Group"],"displayName":"Tour Guides 2 %s","members":[%s]}`,
+					tc.name, strings.Join(vals, ",")))
+				members, ok := res.body["members"].([]any)
+				if ok != (tc.members != nil) {
+					t.Fatalf("members in the answer: %v, want %v\n%s", ok, tc.members != nil, res.raw)
+				}
+				var got []string
+				for _, m := range members {
+					id, _ := m.(map[string]any)["value"].(string)
+					got = append(got, id)
+				}
+				sameIDs(t, "members in the answer", got, tc.members)
+				if _, ok := res.body["displayName"]; ok != tc.displayName {
+					t.Errorf("displayName in the answer: %v, want %v\n%s", ok, tc.displayName, res.raw)
+				}
+				sameIDs(t, "members read back", memberIDs(t, e, gid), slices.Compact(slices.Sorted(slices.Values(tc.put))))
+			})
+		}
+	})
 }

@@ -1,6 +1,10 @@
 package filter
 
-import "github.com/scim-bridge/scim-bridge/internal/scim"
+import (
+	"strings"
+
+	"github.com/scim-bridge/scim-bridge/internal/scim"
+)
 
 // Check verifies that every attribute e names exists for rt, resolving names
 // case-insensitively (RFC 7643 §2.1). Attribute paths inside a ValuePath name
@@ -9,8 +13,9 @@ import "github.com/scim-bridge/scim-bridge/internal/scim"
 //
 // Returns a 400 *scim.Error with scimType invalidFilter naming the first
 // unknown attribute (RFC 7644 §3.4.2.2), a value path on an attribute that
-// has no sub-attributes, or gt, ge, lt or le on a boolean or binary
-// attribute, which RFC 7644 §3.4.2.2 says SHALL fail.
+// has no sub-attributes, gt, ge, lt or le on a boolean or binary
+// attribute, which RFC 7644 §3.4.2.2 says SHALL fail, or a dateTime
+// attribute compared with a value that is no dateTime.
 func Check(rt *scim.ResourceType, e Expr) error {
 	return check(rt, nil, e)
 }
@@ -32,7 +37,10 @@ func check(rt *scim.ResourceType, parent *scim.Ref, e Expr) error {
 				return err
 			}
 		}
-		return checkOrdering(x, ref)
+		if err := checkOrdering(x, ref); err != nil {
+			return err
+		}
+		return checkDateTime(x, ref)
 	case *And:
 		if err := check(rt, parent, x.Left); err != nil {
 			return err
@@ -90,4 +98,26 @@ func checkOrdering(c *Compare, ref scim.Ref) error {
 		return scim.BadRequest(scim.InvalidFilter, "%q is a %s and has no order: %s cannot compare it", c.Attr.String(), d.Type, c.Op)
 	}
 	return nil
+}
+
+// checkDateTime refuses an ordering or equality comparison of a dateTime
+// attribute with a value that is no xsd:dateTime (RFC 7643 §2.3.5; read as
+// parseTime does, see docs/conformance.md): it could only compare as text,
+// and meta.lastModified gt "not-a-date" would then quietly match nothing or
+// everything. pr and the substring operators, which compare text, take any
+// value, and null is left as it was.
+func checkDateTime(c *Compare, ref scim.Ref) error {
+	d := ref.Def()
+	if d == nil || d.Type != scim.DateTime || !isOrdering(c.Op) || c.Op == "pr" || c.Value == nil {
+		return nil
+	}
+	// xsd:dateTime makes the offset optional; such a value compares as
+	// text, as it did before this check.
+	if s, ok := c.Value.(string); ok && (isTime(s) || isTime(s+"Z")) {
+		return nil
+	}
+	var v strings.Builder
+	formatValue(&v, c.Value)
+	return scim.BadRequest(scim.InvalidFilter, "%q is a dateTime and %s is not one: compare it with a date-time such as "+
+		`"2015-10-10T14:38:21Z" (RFC 7643 §2.3.5)`, c.Attr.String(), v.String())
 }

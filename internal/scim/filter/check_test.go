@@ -66,3 +66,53 @@ func TestCheckRejectsNestedValuePath(t *testing.T) {
 		t.Error("Match of a nested value path = true, want false")
 	}
 }
+
+// TestDateTimeComparisonsNeedADateTime checks that a dateTime attribute
+// compared with a value that is no dateTime is an invalidFilter naming the
+// value, while valid date-times, quoted or not, with up to seven fractional
+// digits and any offset, pr and the substring operators still pass.
+func TestDateTimeComparisonsNeedADateTime(t *testing.T) {
+	tests := []struct {
+		name   string
+		rt     *scim.ResourceType
+		filter string
+		// value is what the error's detail must name, or "" for success.
+		value string
+	}{
+		{"a quoted date-time", scim.Users, `meta.lastModified gt "2024-01-01T00:00:00Z"`, ""},
+		{"seven fractional digits and an offset", scim.Users, `meta.created gt "2015-10-10T14:38:21.8617979-07:00"`, ""},
+		{"an unquoted date-time", scim.Groups, `meta.created le 2015-10-10T14:38:21+02:00 and meta.lastModified ne 2015-10-10T14:38:21Z`, ""},
+		{"present", scim.Users, `meta.created pr and not (meta.lastModified pr)`, ""},
+		{"a substring of the text", scim.Users, `meta.created sw "2024-" or meta.lastModified co T12`, ""},
+		{"null", scim.Users, `meta.created eq null`, ""},
+		{"a word", scim.Users, `meta.lastModified gt "not-a-date"`, `"not-a-date"`},
+		{"an unquoted word", scim.Groups, `meta.lastModified lt yesterday`, `"yesterday"`},
+		{"a date without a time", scim.Users, `meta.created ge "2024-01-01"`, `"2024-01-01"`},
+		{"a date-time without an offset", scim.Users, `meta.created eq "2024-01-01T00:00:00"`, ""},
+		{"a time without a date", scim.Users, `meta.created eq "12:00:00Z"`, `"12:00:00Z"`},
+		{"a date-time with a zone name", scim.Users, `meta.created lt "2024-01-01T00:00:00 CET"`, `"2024-01-01T00:00:00 CET"`},
+		{"a number", scim.Users, `meta.created gt 1700000000`, "1700000000"},
+		{"a boolean", scim.Groups, `meta.created ne true`, "true"},
+		{"inside an and", scim.Users, `userName eq "a" and meta.lastModified ge "soon"`, `"soon"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e, err := filter.Parse(tt.filter)
+			if err != nil {
+				t.Fatalf("Parse(%q): %v", tt.filter, err)
+			}
+			err = filter.Check(tt.rt, e)
+			if tt.value == "" {
+				if err != nil {
+					t.Errorf("Check(%q) = %v, want nil", tt.filter, err)
+				}
+				return
+			}
+			assertSCIMError(t, err, scim.InvalidFilter)
+			var se *scim.Error
+			if errors.As(err, &se) && !strings.Contains(se.Detail, tt.value) {
+				t.Errorf("Check(%q) detail %q, want it to name %s", tt.filter, se.Detail, tt.value)
+			}
+		})
+	}
+}

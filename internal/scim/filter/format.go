@@ -102,7 +102,12 @@ func (c *Compare) format(b *strings.Builder) {
 		return
 	}
 	b.WriteByte(' ')
-	switch v := c.Value.(type) {
+	formatValue(b, c.Value)
+}
+
+// formatValue writes a comparison value as the filter grammar reads it.
+func formatValue(b *strings.Builder, value any) {
+	switch v := value.(type) {
 	case string:
 		quote(b, v)
 	case json.Number:

@@ -28,6 +28,7 @@ var fuzzSeeds = []string{
 	`userName sw O`,
 	`name.familyName eq Employee and (emails.value co example.com or emails.value co example.org)`,
 	`meta.created gt 2015-10-10T14:38:21.8617979-07:00`,
+	`meta.lastModified gt "not-a-date" or meta.created eq 2024-01-01T00:00:00`,
 	`meta.lastModified+le+2015-10-10T14:38:21+02:00+or+a+eq+1e+3`,
 	`roles[primary eq "True"].value eq Admin`,
 	`emails[type eq work and primary eq True]`,
@@ -59,8 +60,12 @@ func FuzzParse(f *testing.F) {
 			}
 			return
 		}
-		_ = filter.Check(scim.Users, e)
-		_ = filter.Check(scim.Groups, e)
+		for _, rt := range []*scim.ResourceType{scim.Users, scim.Groups} {
+			var se *scim.Error
+			if err := filter.Check(rt, e); err != nil && (!errors.As(err, &se) || se.Status != 400 || se.ScimType != scim.InvalidFilter) {
+				t.Fatalf("Check(%s, %q) error %v, want a 400 invalidFilter *scim.Error", rt.Name, s, err)
+			}
+		}
 		for _, u := range users {
 			filter.Match(scim.Users, e, u)
 		}
