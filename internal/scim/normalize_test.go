@@ -23,12 +23,7 @@ func decode(t *testing.T, s string) map[string]any {
 }
 
 func TestNormalizeCanonicalisesEntraBodies(t *testing.T) {
-	tests := []struct {
-		name string
-		rt   *scim.ResourceType
-		in   string
-		want string
-	}{
+	tests := []normalizeCase{
 		{
 			name: "Entra create body",
 			rt:   scim.Users,
@@ -129,6 +124,19 @@ func TestNormalizeCanonicalisesEntraBodies(t *testing.T) {
 			want: `{"userName":"a"}`,
 		},
 	}
+	runNormalizeCases(t, tests)
+}
+
+// normalizeCase is a body normalised as a resource type, and the
+// normalised body expected.
+type normalizeCase struct {
+	name     string
+	rt       *scim.ResourceType
+	in, want string
+}
+
+func runNormalizeCases(t *testing.T, tests []normalizeCase) {
+	t.Helper()
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got, err := tt.rt.Normalize(decode(t, tt.in))

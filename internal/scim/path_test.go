@@ -2,7 +2,6 @@ package scim_test
 
 import (
 	"encoding/json"
-	"reflect"
 	"slices"
 	"testing"
 
@@ -109,9 +108,7 @@ func TestAnchorSplitsAfterHeldExtensions(t *testing.T) {
 // TestNormalizeKeepsExtensionURNsWhole checks bodies with custom
 // extension URNs of any shape: each is kept under the key it was sent with.
 func TestNormalizeKeepsExtensionURNsWhole(t *testing.T) {
-	tests := []struct {
-		name, in, want string
-	}{
+	tests := []normalizeCase{
 		{
 			name: "urn:foo:bar listed in schemas",
 			in:   `{"schemas":["` + scim.UserSchema + `","urn:foo:bar"],"userName":"a","urn:foo:bar":{"x":1}}`,
@@ -143,19 +140,10 @@ func TestNormalizeKeepsExtensionURNsWhole(t *testing.T) {
 			want: `{"userName":"a","` + entra + `":{"badge":"B","floor":"3"}}`,
 		},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got, err := scim.Users.Normalize(decode(t, tt.in))
-			if err != nil {
-				t.Fatalf("Normalize: %v", err)
-			}
-			if want := decode(t, tt.want); !reflect.DeepEqual(got, want) {
-				g, _ := json.Marshal(got)
-				w, _ := json.Marshal(want)
-				t.Errorf("got  %s\nwant %s", g, w)
-			}
-		})
+	for i := range tests {
+		tests[i].rt = scim.Users
 	}
+	runNormalizeCases(t, tests)
 	schemas := scim.Users.SchemaURNs(decode(t, `{"userName":"a","urn:foo:bar":{"x":1},"`+slack+`":{"type":"multi"}}`))
 	if want := []string{scim.UserSchema, "urn:foo:bar", slack}; !slices.Equal(schemas, want) {
 		t.Errorf("SchemaURNs = %q, want %q", schemas, want)

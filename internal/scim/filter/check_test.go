@@ -10,13 +10,9 @@ import (
 )
 
 func TestCheck(t *testing.T) {
-	tests := []struct {
-		name   string
-		rt     *scim.ResourceType
-		filter string
-		// unknown is the attribute the error must name, or "" for success.
-		unknown string
-	}{
+	// Each case's last field is the attribute the error must name, or ""
+	// for success.
+	tests := []checkCase{
 		{"core attributes", scim.Users, `userName eq "a" and name.GivenName pr and meta.lastModified gt "2024-01-01T00:00:00Z"`, ""},
 		{"entra email matching", scim.Users, `emails[type eq "work"].Value eq "x"`, ""},
 		{"legacy manager", scim.Users, `id eq "x" and manager eq "y"`, ""},
@@ -37,26 +33,7 @@ func TestCheck(t *testing.T) {
 		{"a binary has no order", scim.Users, `x509Certificates.value ge "MII"`, "x509Certificates.value"},
 		{"a boolean compares for equality", scim.Users, `active eq "True" and emails[primary ne false]`, ""},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			e, err := filter.Parse(tt.filter)
-			if err != nil {
-				t.Fatalf("Parse(%q): %v", tt.filter, err)
-			}
-			err = filter.Check(tt.rt, e)
-			if tt.unknown == "" {
-				if err != nil {
-					t.Errorf("Check(%q) = %v, want nil", tt.filter, err)
-				}
-				return
-			}
-			assertSCIMError(t, err, scim.InvalidFilter)
-			var se *scim.Error
-			if errors.As(err, &se) && !strings.Contains(se.Detail, tt.unknown) {
-				t.Errorf("Check(%q) detail %q, want it to name %q", tt.filter, se.Detail, tt.unknown)
-			}
-		})
-	}
+	runCheckCases(t, tests)
 }
 
 func TestCheckRejectsNestedValuePath(t *testing.T) {
@@ -72,13 +49,9 @@ func TestCheckRejectsNestedValuePath(t *testing.T) {
 // value, while valid date-times, quoted or not, with up to seven fractional
 // digits and any offset, pr and the substring operators still pass.
 func TestDateTimeComparisonsNeedADateTime(t *testing.T) {
-	tests := []struct {
-		name   string
-		rt     *scim.ResourceType
-		filter string
-		// value is what the error's detail must name, or "" for success.
-		value string
-	}{
+	// Each case's last field is the value the error must name, or "" for
+	// success.
+	tests := []checkCase{
 		{"a quoted date-time", scim.Users, `meta.lastModified gt "2024-01-01T00:00:00Z"`, ""},
 		{"seven fractional digits and an offset", scim.Users, `meta.created gt "2015-10-10T14:38:21.8617979-07:00"`, ""},
 		{"an unquoted date-time", scim.Groups, `meta.created le 2015-10-10T14:38:21+02:00 and meta.lastModified ne 2015-10-10T14:38:21Z`, ""},
@@ -95,6 +68,20 @@ func TestDateTimeComparisonsNeedADateTime(t *testing.T) {
 		{"a boolean", scim.Groups, `meta.created ne true`, "true"},
 		{"inside an and", scim.Users, `userName eq "a" and meta.lastModified ge "soon"`, `"soon"`},
 	}
+	runCheckCases(t, tests)
+}
+
+// checkCase is a filter checked against a resource type, and what the
+// invalidFilter error's detail must name ("" when the filter is valid).
+type checkCase struct {
+	name   string
+	rt     *scim.ResourceType
+	filter string
+	names  string
+}
+
+func runCheckCases(t *testing.T, tests []checkCase) {
+	t.Helper()
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			e, err := filter.Parse(tt.filter)
@@ -102,7 +89,7 @@ func TestDateTimeComparisonsNeedADateTime(t *testing.T) {
 				t.Fatalf("Parse(%q): %v", tt.filter, err)
 			}
 			err = filter.Check(tt.rt, e)
-			if tt.value == "" {
+			if tt.names == "" {
 				if err != nil {
 					t.Errorf("Check(%q) = %v, want nil", tt.filter, err)
 				}
@@ -110,8 +97,8 @@ func TestDateTimeComparisonsNeedADateTime(t *testing.T) {
 			}
 			assertSCIMError(t, err, scim.InvalidFilter)
 			var se *scim.Error
-			if errors.As(err, &se) && !strings.Contains(se.Detail, tt.value) {
-				t.Errorf("Check(%q) detail %q, want it to name %s", tt.filter, se.Detail, tt.value)
+			if errors.As(err, &se) && !strings.Contains(se.Detail, tt.names) {
+				t.Errorf("Check(%q) detail %q, want it to name %s", tt.filter, se.Detail, tt.names)
 			}
 		})
 	}
