@@ -12,12 +12,10 @@ import (
 )
 
 func main() {
-	settings, err := awsapp.ReadEnv(os.Getenv, true)
-	logger := awsapp.Logger(settings.LogLevel)
+	h, logger, err := awsapp.FromEnv(os.Getenv, true)
 	if err != nil {
 		logger.Error("cannot start", "error", err)
 		os.Exit(1)
 	}
-	h := awsapp.NewHandler(awsapp.Config(os.Getenv), settings, logger)
 	lambda.Start(httpadapter.NewV2(h).ProxyWithContext)
 }

@@ -23,7 +23,7 @@ func main() {
 		logger.Error("cannot start", "error", err)
 		os.Exit(1)
 	}
-	run := reconciler.New(awsapp.Config(os.Getenv), settings, awsapp.Metrics(os.Getenv("AWS_LAMBDA_FUNCTION_NAME")), logger)
+	run := reconciler.New(awsapp.Config(os.Getenv), settings, logger)
 	lambda.Start(func(ctx context.Context, _ events.CloudWatchEvent) (reconcile.Report, error) {
 		return run(ctx)
 	})

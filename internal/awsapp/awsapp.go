@@ -2,8 +2,8 @@
 // and explicit Settings: the DynamoDB store, the Secrets Manager token
 // source, the service and the HTTP handler (awsapp/reconciler builds the
 // scheduled reconciler's). The Lambda functions' mains and `scimbridge
-// serve` build through it, so both serve the same graph; mains read the
-// environment (ReadEnv, Config) and pass it in.
+// serve` build through it, so both serve the same graph; mains pass in the
+// environment (FromEnv, or ReadEnv and Config).
 package awsapp
 
 import (

@@ -66,6 +66,20 @@ func TestReadEnv(t *testing.T) {
 	}
 }
 
+// TestFromEnv checks that an HTTP function's main gets its handler from a
+// good environment, and from a bad one the error and a logger to report it.
+func TestFromEnv(t *testing.T) {
+	env := map[string]string{"TOKEN_SECRET_ARN": "s", "AWS_REGION": "eu-west-1"}
+	h, logger, err := awsapp.FromEnv(func(k string) string { return env[k] }, false)
+	if h == nil || logger == nil || err != nil {
+		t.Errorf("discovery: got handler %v, logger %v, error %v; want a handler and a logger", h, logger, err)
+	}
+	h, logger, err = awsapp.FromEnv(func(k string) string { return env[k] }, true)
+	if h != nil || logger == nil || err == nil || !strings.Contains(err.Error(), "TABLE_NAME") {
+		t.Errorf("users without a table: got handler %v, logger %v, error %v; want no handler, a logger and an error naming TABLE_NAME", h, logger, err)
+	}
+}
+
 // TestConfigAppliesServiceEndpoints checks that clients built from Config
 // use AWS_ENDPOINT_URL_<SERVICE> where it is set and AWS_ENDPOINT_URL
 // elsewhere, as they would under the SDK's default configuration.

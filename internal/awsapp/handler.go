@@ -25,6 +25,20 @@ type Store interface {
 	journal.Writer
 }
 
+// FromEnv is what an HTTP function's main builds, from its environment
+// read with getenv: the Settings (ReadEnv; needTable as there), the logger
+// at their level, and NewHandler over Config. On an error it returns no
+// handler, and the logger to report the error with. Like NewHandler it
+// makes no network call.
+func FromEnv(getenv func(string) string, needTable bool) (http.Handler, *slog.Logger, error) {
+	s, err := ReadEnv(getenv, needTable)
+	logger := Logger(s.LogLevel)
+	if err != nil {
+		return nil, logger, err
+	}
+	return NewHandler(Config(getenv), s, logger), logger, nil
+}
+
 // NewHandler returns the HTTP functions' handler: the directory on
 // s.Table's DynamoDB table, which also keeps the failure journal (no table:
 // discovery only), behind the Secret Token of Tokens. It makes no network

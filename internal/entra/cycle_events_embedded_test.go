@@ -30,14 +30,7 @@ import (
 // each resource's in order, with the ids and the schema the AWS side's are
 // checked for (receivedEvents).
 func TestProvisioningCycleEventsOnTheEmbeddedStore(t *testing.T) {
-	for _, v := range []struct {
-		name    string
-		dialect entra.Dialect
-		senders int
-	}{
-		{"default with 4 senders", entra.Default, 4},
-		{"aadOptscim062020", entra.AADOptscim062020, 1},
-	} {
+	for _, v := range eventsVariants {
 		t.Run(v.name, func(t *testing.T) {
 			ctx, cancel := context.WithCancel(t.Context())
 			defer cancel()

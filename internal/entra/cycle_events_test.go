@@ -34,6 +34,17 @@ var (
 
 const eventsMemberBatch = 25
 
+// eventsVariants are the dialects and numbers of concurrent senders that
+// the events cycles run in, on either store.
+var eventsVariants = []struct {
+	name    string
+	dialect entra.Dialect
+	senders int
+}{
+	{"default with 4 senders", entra.Default, 4},
+	{"aadOptscim062020", entra.AADOptscim062020, 1},
+}
+
 // TestProvisioningCycleEvents provisions a source directory the way Entra
 // does (an initial and an incremental cycle, in each dialect) through the
 // functions on a table with a stream; runs the stream's records through the
@@ -47,14 +58,7 @@ func TestProvisioningCycleEvents(t *testing.T) {
 	if testing.Short() {
 		size = shortEventsCycle
 	}
-	for _, v := range []struct {
-		name    string
-		dialect entra.Dialect
-		senders int
-	}{
-		{"default with 4 senders", entra.Default, 4},
-		{"aadOptscim062020", entra.AADOptscim062020, 1},
-	} {
+	for _, v := range eventsVariants {
 		t.Run(v.name, func(t *testing.T) {
 			ctx := t.Context()
 			b := entratest.Start(t)

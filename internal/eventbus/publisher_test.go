@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"slices"
 	"strings"
 	"sync"
@@ -160,6 +161,21 @@ func live(t *testing.T) life {
 	}}
 }
 
+// retry publishes l's records again from the first of those failed, as
+// Lambda retries from the lowest sequence number reported, in batches of n:
+// the retry must fail nothing, and f must then have taken every resource's
+// events in order, each event at least once.
+func (l life) retry(t *testing.T, f *fakeBus, failed []string, n int) {
+	t.Helper()
+	first := slices.IndexFunc(l.records, func(r lambdaevents.DynamoDBEventRecord) bool { return slices.Contains(failed, r.Change.SequenceNumber) })
+	if again := publish(t, f, l.records[first:], n); len(again) > 0 {
+		t.Fatalf("failures on the retry: %v", again)
+	}
+	if got := byResource(firstDeliveries(f.taken)); !equalTypes(got, l.want) {
+		t.Errorf("events by resource, duplicates dropped:\n got %v\nwant %v", got, l.want)
+	}
+}
+
 // publish runs the records through a Publisher to f in batches of n, as the
 // event source mapping invokes it, and returns the batch item failures.
 func publish(t *testing.T, f *fakeBus, recs []lambdaevents.DynamoDBEventRecord, n int) []string {
@@ -291,14 +307,7 @@ func TestARefusedEntryHoldsItsResourceBack(t *testing.T) {
 			t.Errorf("%s: %v, want %v", k, got[k], want)
 		}
 	}
-	// Lambda retries from the lowest sequence number reported.
-	first := slices.IndexFunc(l.records, func(r lambdaevents.DynamoDBEventRecord) bool { return slices.Contains(failed, r.Change.SequenceNumber) })
-	if again := publish(t, f, l.records[first:], 100); len(again) > 0 {
-		t.Fatalf("failures on the retry: %v", again)
-	}
-	if got := byResource(firstDeliveries(f.taken)); !equalTypes(got, l.want) {
-		t.Errorf("events by resource, duplicates dropped:\n got %v\nwant %v", got, l.want)
-	}
+	l.retry(t, f, failed, 100)
 }
 
 // TestAFailedRequestFailsItsRecords has every PutEvents request after the
@@ -319,13 +328,7 @@ func TestAFailedRequestFailsItsRecords(t *testing.T) {
 		t.Fatalf("%d events taken, %d failures; want the first request's %d and some failures", len(f.taken), len(failed), len(f.requests[0]))
 	}
 	healthy = true
-	first := slices.IndexFunc(l.records, func(r lambdaevents.DynamoDBEventRecord) bool { return slices.Contains(failed, r.Change.SequenceNumber) })
-	if again := publish(t, f, l.records[first:], 1000); len(again) > 0 {
-		t.Fatalf("failures on the retry: %v", again)
-	}
-	if got := byResource(firstDeliveries(f.taken)); !equalTypes(got, l.want) {
-		t.Errorf("events by resource, duplicates dropped:\n got %v\nwant %v", got, l.want)
-	}
+	l.retry(t, f, failed, 1000)
 }
 
 // TestRequestsStayWithinEventBridgesLimits publishes users whose events are
@@ -375,15 +378,7 @@ func firstDeliveries(evs []events.Event) []events.Event {
 }
 
 func equalTypes(a, b map[string][]events.Type) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for k, v := range a {
-		if !slices.Equal(v, b[k]) {
-			return false
-		}
-	}
-	return true
+	return maps.EqualFunc(a, b, slices.Equal[[]events.Type])
 }
 
 // TestAFailedWriteHasNoEvent makes writes that fail — a create and a rename

@@ -1,7 +1,6 @@
 package lambdatest_test
 
 import (
-	"context"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httputil"
@@ -41,27 +40,13 @@ func TestSlowStoreEndsBeforeTheLambdaDeadline(t *testing.T) {
 	t.Cleanup(func() { close(hanging); front.Close() })
 
 	fn, bootstrap := buildOne(t, "Users")
-	e, err := lambdatest.Start(t.Context(), lambdatest.Config{
-		Emulator: rie, Bootstrap: bootstrap, Function: fn, Endpoint: front.URL,
-		Table: b.table, TokenSecret: b.secret, Timeout: 3 * time.Second,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		e.Stop()
-		if t.Failed() {
-			t.Logf("output under the emulator:\n%s", e.Output())
-		}
+	e := start(t, rie, bootstrap, fn, b, func(c *lambdatest.Config) {
+		c.Endpoint, c.Timeout = front.URL, 3*time.Second
 	})
 
 	raw, _ := readEvent(t, "users-get.json")
-	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
-	defer cancel()
-	resp, err := e.Invoke(ctx, raw)
-	if err != nil {
-		t.Fatalf("the invocation failed, as one that overran its deadline does: %v", err)
-	}
+	// An invocation that overran its deadline fails here.
+	resp := invoke(t, e, raw)
 	if resp.StatusCode != http.StatusServiceUnavailable && resp.StatusCode != http.StatusGatewayTimeout {
 		t.Fatalf("status %d, want 503 or 504\n%s", resp.StatusCode, resp.Body)
 	}

@@ -69,15 +69,22 @@ func eventFiles(t testing.TB) []string {
 // readEvent returns the raw and the decoded event events/name.
 func readEvent(t testing.TB, name string) ([]byte, *events.APIGatewayV2HTTPRequest) {
 	t.Helper()
+	return decodeEventFile[events.APIGatewayV2HTTPRequest](t, name, "an API Gateway HTTP API event")
+}
+
+// decodeEventFile returns the raw and the decoded events/name, failing t
+// unless it is what (a T, every field of it known).
+func decodeEventFile[T any](t testing.TB, name, what string) ([]byte, *T) {
+	t.Helper()
 	raw, err := os.ReadFile(filepath.Join(moduleRoot(t), "events", name))
 	if err != nil {
 		t.Fatal(err)
 	}
 	dec := json.NewDecoder(strings.NewReader(string(raw)))
 	dec.DisallowUnknownFields()
-	var ev events.APIGatewayV2HTTPRequest
+	var ev T
 	if err := dec.Decode(&ev); err != nil {
-		t.Fatalf("%s is not an API Gateway HTTP API event: %v", name, err)
+		t.Fatalf("%s is not %s: %v", name, what, err)
 	}
 	return raw, &ev
 }

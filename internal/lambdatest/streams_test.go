@@ -9,7 +9,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strings"
 	"testing"
 	"time"
 
@@ -94,16 +93,7 @@ func TestStreamEventFiles(t *testing.T) {
 // event as Lambda sends it from the local table's stream.
 func readStreamEvent(t *testing.T, name string) lambdaevents.DynamoDBEvent {
 	t.Helper()
-	raw, err := os.ReadFile(filepath.Join(moduleRoot(t), "events", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	dec := json.NewDecoder(strings.NewReader(string(raw)))
-	dec.DisallowUnknownFields()
-	var ev lambdaevents.DynamoDBEvent
-	if err := dec.Decode(&ev); err != nil {
-		t.Fatalf("%s is not a DynamoDB stream event: %v", name, err)
-	}
+	_, ev := decodeEventFile[lambdaevents.DynamoDBEvent](t, name, "a DynamoDB stream event")
 	if len(ev.Records) == 0 {
 		t.Fatalf("%s has no records", name)
 	}
@@ -130,7 +120,7 @@ func readStreamEvent(t *testing.T, name string) lambdaevents.DynamoDBEvent {
 			}
 		}
 	}
-	return ev
+	return *ev
 }
 
 // publishInProcess runs ev through the events function's handler to a bus

@@ -50,6 +50,10 @@ type Settings struct {
 	DryRun bool
 	// LogLevel is DEBUG, INFO, WARN or ERROR (LOG_LEVEL, default INFO).
 	LogLevel string
+	// Function is the Lambda function's name (AWS_LAMBDA_FUNCTION_NAME),
+	// the dimension of its metrics; empty outside Lambda, where New puts
+	// none.
+	Function string
 }
 
 // ReadEnv reads the reconciler function's Settings with getenv. It returns
@@ -58,6 +62,7 @@ func ReadEnv(getenv func(string) string) (Settings, error) {
 	s := Settings{
 		Table: getenv("TABLE_NAME"), Topic: getenv("TOPIC_ARN"),
 		TokenSecret: getenv("TOKEN_SECRET_ARN"), LogLevel: getenv("LOG_LEVEL"),
+		Function: getenv("AWS_LAMBDA_FUNCTION_NAME"),
 	}
 	var problems []string
 	if s.Table == "" {
@@ -85,9 +90,10 @@ func ReadEnv(getenv func(string) string) (Settings, error) {
 
 // New returns the scheduled reconciler on s.Table's DynamoDB table: a
 // function that runs it once with the clock's time and puts the run's
-// counts in metrics (nil puts none). It makes no network call.
-func New(cfg aws.Config, s Settings, metrics *emf.Logger, logger *slog.Logger) func(context.Context) (reconcile.Report, error) {
+// counts in s.Function's metrics (awsapp.Metrics). It makes no network call.
+func New(cfg aws.Config, s Settings, logger *slog.Logger) func(context.Context) (reconcile.Report, error) {
 	opts := Options(cfg, s, awsapp.NewStore(cfg, s.Table), logger)
+	metrics := awsapp.Metrics(s.Function)
 	return func(ctx context.Context) (reconcile.Report, error) {
 		rep, err := reconcile.Run(ctx, opts)
 		metrics.Put(nil,

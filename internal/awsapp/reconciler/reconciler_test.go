@@ -18,9 +18,11 @@ func TestReadReconcilerEnv(t *testing.T) {
 		{
 			name: "all set",
 			env: map[string]string{"TABLE_NAME": "t", "TOPIC_ARN": "arn:topic", "TOKEN_SECRET_ARN": "arn:secret",
-				"PURGE_DISABLED_AFTER_DAYS": "90", "RECONCILE_MAX_ITEMS": "5000", "LOG_LEVEL": "DEBUG"},
+				"PURGE_DISABLED_AFTER_DAYS": "90", "RECONCILE_MAX_ITEMS": "5000", "LOG_LEVEL": "DEBUG",
+				"ROTATION_OVERLAP_DAYS": "3", "AWS_LAMBDA_FUNCTION_NAME": "stack-ReconcilerFunction-1"},
 			want: reconciler.Settings{Table: "t", Topic: "arn:topic", TokenSecret: "arn:secret",
-				PurgeDisabledAfterDays: 90, MaxItems: 5000, LogLevel: "DEBUG"},
+				PurgeDisabledAfterDays: 90, MaxItems: 5000, PreviousTokenDays: 3, LogLevel: "DEBUG",
+				Function: "stack-ReconcilerFunction-1"},
 		},
 		{name: "only the table", env: map[string]string{"TABLE_NAME": "t"}, want: reconciler.Settings{Table: "t"}},
 		{
