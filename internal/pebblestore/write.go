@@ -18,7 +18,7 @@ import (
 // unique keys, and with an error wrapping directory.ErrConflict if its id
 // is taken; it stores nothing then. rec.Groups is ignored.
 func (s *Store) Create(ctx context.Context, rec *directory.Record) (err error) {
-	kind, id, keys := rec.Kind, rec.ID, rec.Keys
+	kind, id := rec.Kind, rec.ID
 	defer wrapf(&err, "create %s %q", noun(kind), id)
 	if err := ctx.Err(); err != nil {
 		return err
@@ -38,7 +38,7 @@ func (s *Store) Create(ctx context.Context, rec *directory.Record) (err error) {
 		case old != nil:
 			return fmt.Errorf("id is taken: %w", directory.ErrConflict)
 		}
-		if err := kt.index(s.direct(), b, id, keys); err != nil {
+		if err := kt.index(s.direct(), b, rec); err != nil {
 			return err
 		}
 		if err := b.Set(kt.records.key(id), v, nil); err != nil {
@@ -57,7 +57,7 @@ func (s *Store) Create(ctx context.Context, rec *directory.Record) (err error) {
 // *directory.ConflictError if another record holds one of rec's unique
 // keys; the stored record is unchanged then. Memberships are kept.
 func (s *Store) Update(ctx context.Context, rec *directory.Record, prev int64) (err error) {
-	kind, id, keys := rec.Kind, rec.ID, rec.Keys
+	kind, id := rec.Kind, rec.ID
 	defer wrapf(&err, "update %s %q", noun(kind), id)
 	if err := ctx.Err(); err != nil {
 		return err
@@ -77,10 +77,10 @@ func (s *Store) Update(ctx context.Context, rec *directory.Record, prev int64) (
 		}
 		// The old keys go first, so that a record keeps its own: index
 		// reads the database, where they still name this record.
-		if err := kt.unindex(b, id, old.Keys); err != nil {
+		if err := kt.unindex(b, old); err != nil {
 			return err
 		}
-		if err := kt.index(s.direct(), b, id, keys); err != nil {
+		if err := kt.index(s.direct(), b, rec); err != nil {
 			return err
 		}
 		if err := s.emit(b, events.Change{Before: old, After: rec}); err != nil {
@@ -136,7 +136,7 @@ func (s *Store) Delete(ctx context.Context, kind directory.Kind, id string) (err
 		if err != nil {
 			return err
 		}
-		if err := kt.unindex(b, id, rec.Keys); err != nil {
+		if err := kt.unindex(b, rec); err != nil {
 			return err
 		}
 		if err := b.Delete(kt.records.key(id), nil); err != nil {
