@@ -14,7 +14,7 @@ import (
 // it fails with directory.ErrVersion.
 func (s *Store) ReleaseUnique(ctx context.Context, u directory.Unique, owner string) (err error) {
 	defer wrapf(&err, "release %s %s", noun(u.Kind), u.Key)
-	return s.repair(ctx, u.Kind, func(b *pebble.Batch, kt kindTables) error {
+	return s.writeKind(ctx, u.Kind, func(b *pebble.Batch, kt kindTables) error {
 		e := kt.uniqueEntry(u.Key, u.Value)
 		holder, err := s.direct().get(e)
 		if err != nil {
@@ -33,7 +33,7 @@ func (s *Store) ReleaseUnique(ctx context.Context, u directory.Unique, owner str
 // there (else a *directory.ConflictError).
 func (s *Store) ClaimUnique(ctx context.Context, u directory.Unique, id string, version int64) (err error) {
 	defer wrapf(&err, "claim %s %s for %q", noun(u.Kind), u.Key, id)
-	return s.repair(ctx, u.Kind, func(b *pebble.Batch, kt kindTables) error {
+	return s.writeKind(ctx, u.Kind, func(b *pebble.Batch, kt kindTables) error {
 		if err := kt.holds(s.direct(), id, u.Key, u.Value, version); err != nil {
 			return err
 		}
@@ -55,7 +55,7 @@ func (s *Store) ClaimUnique(ctx context.Context, u directory.Unique, id string, 
 // gone).
 func (s *Store) AddEntry(ctx context.Context, e directory.Entry, version int64) (err error) {
 	defer wrapf(&err, "add %s %s entry of %q", noun(e.Kind), e.Key, e.ID)
-	return s.repair(ctx, e.Kind, func(b *pebble.Batch, kt kindTables) error {
+	return s.writeKind(ctx, e.Kind, func(b *pebble.Batch, kt kindTables) error {
 		if err := kt.holds(s.direct(), e.ID, e.Key, e.Value, version); err != nil {
 			return err
 		}
@@ -67,7 +67,7 @@ func (s *Store) AddEntry(ctx context.Context, e directory.Entry, version int64) 
 // holds e's value; otherwise it fails with directory.ErrVersion.
 func (s *Store) DropEntry(ctx context.Context, e directory.Entry) (err error) {
 	defer wrapf(&err, "drop %s %s entry of %q", noun(e.Kind), e.Key, e.ID)
-	return s.repair(ctx, e.Kind, func(b *pebble.Batch, kt kindTables) error {
+	return s.writeKind(ctx, e.Kind, func(b *pebble.Batch, kt kindTables) error {
 		rec, err := kt.load(s.direct(), e.ID)
 		if err == nil && rec.Keys.Get(e.Key) == e.Value {
 			return fmt.Errorf("record holds the value: %w", directory.ErrVersion)
@@ -83,7 +83,7 @@ func (s *Store) DropEntry(ctx context.Context, e directory.Entry) (err error) {
 // directory.ErrVersion.
 func (s *Store) SetCounter(ctx context.Context, kind directory.Kind, n, expect int64) (err error) {
 	defer wrapf(&err, "set the %s counter", noun(kind))
-	return s.repair(ctx, kind, func(b *pebble.Batch, _ kindTables) error {
+	return s.writeKind(ctx, kind, func(b *pebble.Batch, _ kindTables) error {
 		got, err := count(s.direct(), kind)
 		if err != nil {
 			return err
@@ -108,16 +108,4 @@ func (kt kindTables) holds(r reader, id string, k directory.Key, value string, v
 		return fmt.Errorf("record changed: %w", directory.ErrVersion)
 	}
 	return nil
-}
-
-// repair runs fn as a write, with kind's tables.
-func (s *Store) repair(ctx context.Context, kind directory.Kind, fn func(*pebble.Batch, kindTables) error) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	kt, err := tablesOf(kind)
-	if err != nil {
-		return err
-	}
-	return s.write(func(b *pebble.Batch) error { return fn(b, kt) })
 }

@@ -20,18 +20,11 @@ import (
 func (s *Store) Create(ctx context.Context, rec *directory.Record) (err error) {
 	kind, id := rec.Kind, rec.ID
 	defer wrapf(&err, "create %s %q", noun(kind), id)
-	if err := ctx.Err(); err != nil {
-		return err
-	}
 	if id == "" {
 		return errors.New("empty id")
 	}
-	kt, err := tablesOf(kind)
-	if err != nil {
-		return err
-	}
 	v := encode(rec)
-	return s.write(func(b *pebble.Batch) error {
+	return s.writeKind(ctx, kind, func(b *pebble.Batch, kt kindTables) error {
 		switch old, err := s.direct().get(kt.records.key(id)); {
 		case err != nil:
 			return err
@@ -59,15 +52,8 @@ func (s *Store) Create(ctx context.Context, rec *directory.Record) (err error) {
 func (s *Store) Update(ctx context.Context, rec *directory.Record, prev int64) (err error) {
 	kind, id := rec.Kind, rec.ID
 	defer wrapf(&err, "update %s %q", noun(kind), id)
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	kt, err := tablesOf(kind)
-	if err != nil {
-		return err
-	}
 	v := encode(rec)
-	return s.write(func(b *pebble.Batch) error {
+	return s.writeKind(ctx, kind, func(b *pebble.Batch, kt kindTables) error {
 		old, err := kt.load(s.direct(), id)
 		if err != nil {
 			return err
@@ -95,14 +81,7 @@ func (s *Store) Update(ctx context.Context, rec *directory.Record, prev int64) (
 // directory.ErrNotFound if there is no such record.
 func (s *Store) Touch(ctx context.Context, kind directory.Kind, id string, at time.Time, mc directory.MemberChange) (version int64, err error) {
 	defer wrapf(&err, "touch %s %q", noun(kind), id)
-	if err := ctx.Err(); err != nil {
-		return 0, err
-	}
-	kt, err := tablesOf(kind)
-	if err != nil {
-		return 0, err
-	}
-	err = s.write(func(b *pebble.Batch) error {
+	err = s.writeKind(ctx, kind, func(b *pebble.Batch, kt kindTables) error {
 		old, err := kt.load(s.direct(), id)
 		if err != nil {
 			return err
@@ -124,14 +103,7 @@ func (s *Store) Touch(ctx context.Context, kind directory.Kind, id string, at ti
 // with directory.ErrNotFound if there is no such record.
 func (s *Store) Delete(ctx context.Context, kind directory.Kind, id string) (err error) {
 	defer wrapf(&err, "delete %s %q", noun(kind), id)
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	kt, err := tablesOf(kind)
-	if err != nil {
-		return err
-	}
-	return s.write(func(b *pebble.Batch) error {
+	return s.writeKind(ctx, kind, func(b *pebble.Batch, kt kindTables) error {
 		rec, err := kt.load(s.direct(), id)
 		if err != nil {
 			return err
