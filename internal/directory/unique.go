@@ -1,5 +1,7 @@
 package directory
 
+import "slices"
+
 // uniqueKeys is the unique-key rule; UniqueKeys states it.
 var uniqueKeys = map[Kind][]Key{
 	KindUser:  {KeyUserName},
@@ -53,14 +55,7 @@ func Uniques(rec *Record) []Unique {
 // IsUnique reports whether key is unique within kind. A uniqueness item of
 // another key is a leftover of an older rule (the externalId items written
 // before issue 11), which claims nothing.
-func IsUnique(kind Kind, key Key) bool {
-	for _, k := range UniqueKeys(kind) {
-		if k == key {
-			return true
-		}
-	}
-	return false
-}
+func IsUnique(kind Kind, key Key) bool { return slices.Contains(UniqueKeys(kind), key) }
 
 // Entry names an index entry: record ID of kind holds key = value.
 type Entry struct {

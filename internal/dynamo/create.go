@@ -26,10 +26,8 @@ func (s *Store) Create(ctx context.Context, rec *directory.Record) (err error) {
 		}},
 		onFail: func(item) error { return fmt.Errorf("id is taken: %w", directory.ErrConflict) },
 	}}
-	for _, k := range directory.UniqueKeys(rec.Kind) {
-		if v := rec.Keys.Get(k); v != "" {
-			writes = append(writes, s.claim(rec.Kind, rec.ID, k, v))
-		}
+	for _, u := range directory.Uniques(rec) {
+		writes = append(writes, s.claim(u.Kind, rec.ID, u.Key, u.Value))
 	}
 	for _, e := range directory.Entries(rec) {
 		writes = append(writes, s.putEntry(e))

@@ -36,23 +36,7 @@ func (s *Store) ReleaseUnique(ctx context.Context, u directory.Unique, owner str
 // *directory.ConflictError.
 func (s *Store) ClaimUnique(ctx context.Context, u directory.Unique, id string, version int64) (err error) {
 	defer wrap(&err, "claim %s %s for %q", u.Kind, u.Key, id)
-	check := txWrite{
-		TransactWriteItem: types.TransactWriteItem{ConditionCheck: &types.ConditionCheck{
-			TableName:                           s.table,
-			Key:                                 recordKey(u.Kind, id),
-			ConditionExpression:                 aws.String("#v = :v AND attribute_not_exists(#del) AND #k = :value"),
-			ExpressionAttributeNames:            map[string]string{"#v": attrVer, "#del": attrDeleting, "#k": string(u.Key)},
-			ExpressionAttributeValues:           map[string]types.AttributeValue{":v": num(version), ":value": str(u.Value)},
-			ReturnValuesOnConditionCheckFailure: types.ReturnValuesOnConditionCheckFailureAllOld,
-		}},
-		onFail: func(old item) error {
-			if old == nil {
-				return directory.ErrNotFound
-			}
-			return fmt.Errorf("record changed: %w", directory.ErrVersion)
-		},
-	}
-	return s.transact(ctx, []txWrite{check, s.claim(u.Kind, id, u.Key, u.Value)})
+	return s.transact(ctx, []txWrite{s.holds(u.Kind, id, u.Key, u.Value, version), s.claim(u.Kind, id, u.Key, u.Value)})
 }
 
 // AddEntry writes the index entry e in one transaction with a check that
@@ -60,13 +44,21 @@ func (s *Store) ClaimUnique(ctx context.Context, u directory.Unique, id string, 
 // directory.ErrVersion, or directory.ErrNotFound if it is gone).
 func (s *Store) AddEntry(ctx context.Context, e directory.Entry, version int64) (err error) {
 	defer wrap(&err, "add %s %s entry of %q", e.Kind, e.Key, e.ID)
-	check := txWrite{
+	return s.transact(ctx, []txWrite{s.holds(e.Kind, e.ID, e.Key, e.Value, version), s.putEntry(e)})
+}
+
+// holds checks, in a repair's transaction, that record id is at version,
+// not being deleted and holds k = value: the repair writes an item of that
+// value for it. It fails with directory.ErrNotFound if the record is gone
+// and directory.ErrVersion otherwise.
+func (s *Store) holds(kind directory.Kind, id string, k directory.Key, value string, version int64) txWrite {
+	return txWrite{
 		TransactWriteItem: types.TransactWriteItem{ConditionCheck: &types.ConditionCheck{
 			TableName:                           s.table,
-			Key:                                 recordKey(e.Kind, e.ID),
+			Key:                                 recordKey(kind, id),
 			ConditionExpression:                 aws.String("#v = :v AND attribute_not_exists(#del) AND #k = :value"),
-			ExpressionAttributeNames:            map[string]string{"#v": attrVer, "#del": attrDeleting, "#k": string(e.Key)},
-			ExpressionAttributeValues:           map[string]types.AttributeValue{":v": num(version), ":value": str(e.Value)},
+			ExpressionAttributeNames:            map[string]string{"#v": attrVer, "#del": attrDeleting, "#k": string(k)},
+			ExpressionAttributeValues:           map[string]types.AttributeValue{":v": num(version), ":value": str(value)},
 			ReturnValuesOnConditionCheckFailure: types.ReturnValuesOnConditionCheckFailureAllOld,
 		}},
 		onFail: func(old item) error {
@@ -76,7 +68,6 @@ func (s *Store) AddEntry(ctx context.Context, e directory.Entry, version int64) 
 			return fmt.Errorf("record changed: %w", directory.ErrVersion)
 		},
 	}
-	return s.transact(ctx, []txWrite{check, s.putEntry(e)})
 }
 
 // DropEntry deletes the index entry e in one transaction with a check that

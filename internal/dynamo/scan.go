@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"maps"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -99,11 +98,7 @@ func scanned(it item) (directory.Item, error) {
 // recordOf decodes a record item, also one being deleted.
 func recordOf(kind directory.Kind, it item) (directory.Item, error) {
 	_, deleting := it[attrDeleting]
-	if deleting {
-		it = maps.Clone(it)
-		delete(it, attrDeleting)
-	}
-	rec, err := decodeRecord(kind, it)
+	rec, err := decodeFields(kind, it)
 	if err != nil {
 		return directory.Item{}, err
 	}

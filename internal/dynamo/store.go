@@ -159,50 +159,44 @@ func (s *Store) uniqueOwner(ctx context.Context, kind directory.Kind, k director
 // entries name, in id order, and that of a uniqueness item a table written
 // before issue 11 holds there, which Lookup checks like any entry.
 func (s *Store) entryHolders(ctx context.Context, kind directory.Kind, k directory.Key, value string) ([]string, error) {
-	var ids []string
-	in := &dynamodb.QueryInput{
+	return s.queryIDs(ctx, &dynamodb.QueryInput{
 		TableName:                 s.table,
 		KeyConditionExpression:    aws.String("#pk = :pk"),
 		ExpressionAttributeNames:  map[string]string{"#pk": attrPK, "#id": attrID},
 		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": str(keyPK(kind, k, value))},
 		ProjectionExpression:      aws.String("#id"),
 		ConsistentRead:            aws.Bool(true),
-	}
-	for p := dynamodb.NewQueryPaginator(s.client, in); p.HasMorePages(); {
-		out, err := p.NextPage(ctx)
-		if err != nil {
-			return nil, err
-		}
-		for _, it := range out.Items {
-			if id := getS(it, attrID); id != "" && !slices.Contains(ids, id) {
-				ids = append(ids, id)
-			}
-		}
-	}
-	slices.Sort(ids)
-	return ids, nil
+	}, func(it item) string { return getS(it, attrID) })
 }
 
+// emailOwners reads the email index: the ids of the users holding email.
 func (s *Store) emailOwners(ctx context.Context, email string) ([]string, error) {
-	var ids []string
-	in := &dynamodb.QueryInput{
+	return s.queryIDs(ctx, &dynamodb.QueryInput{
 		TableName:                 s.table,
 		IndexName:                 aws.String(indexEmail),
 		KeyConditionExpression:    aws.String("#e = :e"),
 		ExpressionAttributeNames:  map[string]string{"#e": attrEmail},
 		ExpressionAttributeValues: map[string]types.AttributeValue{":e": str(email)},
-	}
+	}, func(it item) string { return strings.TrimPrefix(getS(it, attrPK), pkUserPrefix) })
+}
+
+// queryIDs runs the Query in, page by page, and returns the ids idOf reads
+// from its items, in id order, each once and none empty.
+func (s *Store) queryIDs(ctx context.Context, in *dynamodb.QueryInput, idOf func(item) string) ([]string, error) {
+	var ids []string
 	for p := dynamodb.NewQueryPaginator(s.client, in); p.HasMorePages(); {
 		out, err := p.NextPage(ctx)
 		if err != nil {
 			return nil, err
 		}
 		for _, it := range out.Items {
-			ids = append(ids, strings.TrimPrefix(getS(it, attrPK), pkUserPrefix))
+			if id := idOf(it); id != "" {
+				ids = append(ids, id)
+			}
 		}
 	}
 	slices.Sort(ids)
-	return ids, nil
+	return slices.Compact(ids), nil
 }
 
 // Touch bumps a record's version and sets its lastModified to at, without a

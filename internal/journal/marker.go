@@ -20,7 +20,8 @@ const (
 
 // Marker returns a function that records what as seen now in w, at most
 // once a minute per returned function (so per process), bounded by
-// WriteTimeout and the context's deadline but not ended by its cancellation, logging a failed write to logger (nil discards it). The
+// WriteTimeout and the context's deadline but not ended by its
+// cancellation, logging a failed write to logger (nil discards it). The
 // handler marks its authenticated requests with one; hooks outside the
 // handler, such as the token source's use of a previous token, use their
 // own.

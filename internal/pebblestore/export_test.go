@@ -1,7 +1,6 @@
 package pebblestore
 
 import (
-	"encoding/binary"
 	"testing"
 
 	"github.com/cockroachdb/pebble/v2"
@@ -64,7 +63,7 @@ func (b breaker) PutMember(t *testing.T, gid, uid string) {
 
 func (b breaker) SetCounter(t *testing.T, kind directory.Kind, n int64) {
 	b.write(t, func(batch *pebble.Batch) error {
-		return batch.Set(tableCounts.key(string(kind)), binary.BigEndian.AppendUint64(nil, uint64(n)), nil)
+		return setUint(batch, tableCounts.key(string(kind)), uint64(n))
 	})
 }
 

@@ -24,6 +24,9 @@ var (
 	tableFailures  = newTable("failures")
 	tableSeen      = newTable("seen")
 	tableReconcile = newTable("reconcile")
+
+	stateKey        = tableReconcile.key("state")
+	stateVersionKey = tableReconcile.key("version")
 )
 
 // prunePerWrite bounds the expired failures one RecordFailure deletes, so
@@ -98,24 +101,21 @@ func (s *Store) Failures(ctx context.Context, since, until time.Time, limit int)
 	if limit <= 0 {
 		return nil, nil
 	}
-	it, err := s.db.NewIter(&pebble.IterOptions{
-		LowerBound: tableFailures.key(string(timeKey(since.Add(time.Nanosecond)))),
-		UpperBound: after(tableFailures.key(string(timeKey(until)))),
-	})
-	if err != nil {
-		return nil, err
-	}
-	defer func() { err = joinClose(err, it.Close()) }()
-	for ok := it.First(); ok && len(out) < limit; ok = it.Next() {
-		v, err := it.ValueAndErr()
-		if err != nil {
-			return nil, err
+	lower := tableFailures.key(string(timeKey(since.Add(time.Nanosecond))))
+	upper := after(tableFailures.key(string(timeKey(until))))
+	err = s.direct().scan(lower, upper, func(k, v []byte) error {
+		if len(out) == limit {
+			return errStop
 		}
 		var f failureRecord
 		if err := json.Unmarshal(v, &f); err != nil {
-			return nil, fmt.Errorf("decode failure %x: %w", it.Key(), err)
+			return fmt.Errorf("decode failure %x: %w", k, err)
 		}
 		out = append(out, journal.Failure(f))
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return out, nil
 }
@@ -159,10 +159,11 @@ func (s *Store) LoadState(ctx context.Context) (data []byte, version int64, err 
 		return nil, 0, err
 	}
 	err = s.view(func(r reader) error {
-		if data, err = r.get(tableReconcile.key("state")); err != nil {
+		if data, err = r.get(stateKey); err != nil {
 			return err
 		}
-		version, err = stateVersion(r)
+		v, err := getUint(r, stateVersionKey)
+		version = int64(v)
 		return err
 	})
 	return data, version, err
@@ -176,24 +177,16 @@ func (s *Store) SaveState(ctx context.Context, data []byte, version int64) (err 
 		return err
 	}
 	return s.write(func(b *pebble.Batch) error {
-		got, err := stateVersion(s.direct())
+		got, err := getUint(s.direct(), stateVersionKey)
 		if err != nil {
 			return err
 		}
-		if got != version {
+		if int64(got) != version {
 			return fmt.Errorf("saved by another run (version %d, not %d): %w", got, version, directory.ErrVersion)
 		}
-		if err := b.Set(tableReconcile.key("state"), data, nil); err != nil {
+		if err := b.Set(stateKey, data, nil); err != nil {
 			return err
 		}
-		return b.Set(tableReconcile.key("version"), binary.BigEndian.AppendUint64(nil, uint64(version+1)), nil)
+		return setUint(b, stateVersionKey, uint64(version+1))
 	})
-}
-
-func stateVersion(r reader) (int64, error) {
-	v, err := r.get(tableReconcile.key("version"))
-	if err != nil || len(v) != 8 {
-		return 0, err
-	}
-	return int64(binary.BigEndian.Uint64(v)), nil
 }

@@ -100,61 +100,51 @@ func (kt kindTables) indexPrefix(key directory.Key, value string) []byte {
 	return kt.entries.key(string(key), "\x00", pairPrefix(value))
 }
 
-// index adds keys to the kind's indexes for record id, reading r for
-// holders: uniqueness items, index entries and the email. It fails with a
+// index adds rec's keys to the kind's indexes, reading r for holders:
+// uniqueness items, index entries and the email. It fails with a
 // *directory.ConflictError if another record holds one of the unique keys.
 // Empty keys are not indexed.
-func (kt kindTables) index(r reader, b *pebble.Batch, id string, keys directory.Keys) error {
-	for _, key := range directory.UniqueKeys(kt.kind) {
-		v := keys.Get(key)
-		if v == "" {
-			continue
-		}
-		e := kt.uniqueEntry(key, v)
+func (kt kindTables) index(r reader, b *pebble.Batch, rec *directory.Record) error {
+	for _, u := range directory.Uniques(rec) {
+		e := kt.uniqueEntry(u.Key, u.Value)
 		holder, err := r.get(e)
 		if err != nil {
 			return err
 		}
-		if holder != nil && string(holder) != id {
-			return &directory.ConflictError{Kind: kt.kind, Key: key, Value: v}
+		if holder != nil && string(holder) != rec.ID {
+			return &directory.ConflictError{Kind: u.Kind, Key: u.Key, Value: u.Value}
 		}
-		if err := b.Set(e, []byte(id), nil); err != nil {
+		if err := b.Set(e, []byte(rec.ID), nil); err != nil {
 			return err
 		}
 	}
-	for _, key := range directory.EntryKeys(kt.kind) {
-		if v := keys.Get(key); v != "" {
-			if err := b.Set(kt.indexEntry(key, v, id), nil, nil); err != nil {
-				return err
-			}
+	for _, e := range directory.Entries(rec) {
+		if err := b.Set(kt.indexEntry(e.Key, e.Value, e.ID), nil, nil); err != nil {
+			return err
 		}
 	}
-	if keys.Email == "" {
+	if rec.Keys.Email == "" {
 		return nil
 	}
-	return b.Set(kt.email.key(pair(keys.Email, id)), nil, nil)
+	return b.Set(kt.email.key(pair(rec.Keys.Email, rec.ID)), nil, nil)
 }
 
-// unindex removes keys of record id from the kind's indexes.
-func (kt kindTables) unindex(b *pebble.Batch, id string, keys directory.Keys) error {
-	for _, key := range directory.UniqueKeys(kt.kind) {
-		if v := keys.Get(key); v != "" {
-			if err := b.Delete(kt.uniqueEntry(key, v), nil); err != nil {
-				return err
-			}
+// unindex removes rec's keys from the kind's indexes.
+func (kt kindTables) unindex(b *pebble.Batch, rec *directory.Record) error {
+	for _, u := range directory.Uniques(rec) {
+		if err := b.Delete(kt.uniqueEntry(u.Key, u.Value), nil); err != nil {
+			return err
 		}
 	}
-	for _, key := range directory.EntryKeys(kt.kind) {
-		if v := keys.Get(key); v != "" {
-			if err := b.Delete(kt.indexEntry(key, v, id), nil); err != nil {
-				return err
-			}
+	for _, e := range directory.Entries(rec) {
+		if err := b.Delete(kt.indexEntry(e.Key, e.Value, e.ID), nil); err != nil {
+			return err
 		}
 	}
-	if keys.Email == "" {
+	if rec.Keys.Email == "" {
 		return nil
 	}
-	return b.Delete(kt.email.key(pair(keys.Email, id)), nil)
+	return b.Delete(kt.email.key(pair(rec.Keys.Email, rec.ID)), nil)
 }
 
 // pairPrefix is the prefix every pair(a, …) starts with. The length of a
@@ -222,14 +212,27 @@ func addCount(r reader, b *pebble.Batch, kind directory.Kind, delta int64) error
 	if err != nil {
 		return err
 	}
-	return b.Set(tableCounts.key(string(kind)), binary.BigEndian.AppendUint64(nil, uint64(n+delta)), nil)
+	return setUint(b, tableCounts.key(string(kind)), uint64(n+delta))
 }
 
 // count returns kind's total.
 func count(r reader, kind directory.Kind) (int64, error) {
-	v, err := r.get(tableCounts.key(string(kind)))
+	n, err := getUint(r, tableCounts.key(string(kind)))
+	return int64(n), err
+}
+
+// getUint returns the number stored at key as 8 bytes, big-endian (a
+// total, the outbox cursor, the reconciler's state version), 0 if there is
+// none.
+func getUint(r reader, key []byte) (uint64, error) {
+	v, err := r.get(key)
 	if err != nil || len(v) != 8 {
 		return 0, err
 	}
-	return int64(binary.BigEndian.Uint64(v)), nil
+	return binary.BigEndian.Uint64(v), nil
+}
+
+// setUint stores n at key as getUint reads it.
+func setUint(b *pebble.Batch, key []byte, n uint64) error {
+	return b.Set(key, binary.BigEndian.AppendUint64(nil, n), nil)
 }

@@ -97,16 +97,8 @@ func lastSeq(r reader) (uint64, error) {
 	if err != nil {
 		return 0, err
 	}
-	cur, err := cursor(r)
+	cur, err := getUint(r, cursorKey)
 	return max(last, cur), err
-}
-
-func cursor(r reader) (uint64, error) {
-	v, err := r.get(cursorKey)
-	if err != nil || len(v) != 8 {
-		return 0, err
-	}
-	return binary.BigEndian.Uint64(v), nil
 }
 
 // ReadOutbox calls fn with each event after seq in order, its sequence and
@@ -139,7 +131,7 @@ func (s *Store) Cursor(ctx context.Context) (seq uint64, err error) {
 	if err := ctx.Err(); err != nil {
 		return 0, err
 	}
-	return cursor(s.direct())
+	return getUint(s.direct(), cursorKey)
 }
 
 // SaveCursor records that the events up to seq were delivered, durably,
@@ -150,7 +142,7 @@ func (s *Store) SaveCursor(ctx context.Context, seq uint64) (err error) {
 		return err
 	}
 	return s.write(func(b *pebble.Batch) error {
-		if err := b.Set(cursorKey, binary.BigEndian.AppendUint64(nil, seq), nil); err != nil {
+		if err := setUint(b, cursorKey, seq); err != nil {
 			return err
 		}
 		if seq <= outboxRetention {

@@ -40,6 +40,20 @@ func derive(t *testing.T, c events.Change) []events.Event {
 	return evs
 }
 
+// openKeepingOutbox opens a store at path that keeps its outbox. The test
+// closes it, to open it again.
+func openKeepingOutbox(t *testing.T, path string) *pebblestore.Store {
+	t.Helper()
+	s, err := pebblestore.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.KeepOutbox(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
 // TestOutboxHoldsTheEventsOfCommittedChanges checks that each change of a
 // user or group writes exactly the events events.Derive gives for it, in
 // order, that internal writes and failed changes write none, and that the
@@ -47,13 +61,7 @@ func derive(t *testing.T, c events.Change) []events.Event {
 func TestOutboxHoldsTheEventsOfCommittedChanges(t *testing.T) {
 	ctx := t.Context()
 	path := filepath.Join(t.TempDir(), "directory")
-	s, err := pebblestore.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := s.KeepOutbox(ctx); err != nil {
-		t.Fatal(err)
-	}
+	s := openKeepingOutbox(t, path)
 	user, group := storetest.NewUser("u1", "alice"), storetest.NewGroup("g1", "Sales")
 	var want []events.Event
 	for _, rec := range []*directory.Record{user, group} {
@@ -147,13 +155,7 @@ func TestNoOutboxUnlessKept(t *testing.T) {
 func TestPrunedOutboxKeepsItsSequence(t *testing.T) {
 	ctx := t.Context()
 	path := filepath.Join(t.TempDir(), "directory")
-	s, err := pebblestore.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := s.KeepOutbox(ctx); err != nil {
-		t.Fatal(err)
-	}
+	s := openKeepingOutbox(t, path)
 	if err := s.Create(ctx, storetest.NewUser("u1", "alice")); err != nil {
 		t.Fatal(err)
 	}

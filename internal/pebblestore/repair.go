@@ -2,7 +2,6 @@ package pebblestore
 
 import (
 	"context"
-	"encoding/binary"
 	"errors"
 	"fmt"
 
@@ -15,7 +14,7 @@ import (
 // it fails with directory.ErrVersion.
 func (s *Store) ReleaseUnique(ctx context.Context, u directory.Unique, owner string) (err error) {
 	defer wrapf(&err, "release %s %s", noun(u.Kind), u.Key)
-	return s.repair(ctx, u.Kind, func(b *pebble.Batch, kt kindTables) error {
+	return s.writeKind(ctx, u.Kind, func(b *pebble.Batch, kt kindTables) error {
 		e := kt.uniqueEntry(u.Key, u.Value)
 		holder, err := s.direct().get(e)
 		if err != nil {
@@ -34,13 +33,9 @@ func (s *Store) ReleaseUnique(ctx context.Context, u directory.Unique, owner str
 // there (else a *directory.ConflictError).
 func (s *Store) ClaimUnique(ctx context.Context, u directory.Unique, id string, version int64) (err error) {
 	defer wrapf(&err, "claim %s %s for %q", noun(u.Kind), u.Key, id)
-	return s.repair(ctx, u.Kind, func(b *pebble.Batch, kt kindTables) error {
-		rec, err := kt.load(s.direct(), id)
-		if err != nil {
+	return s.writeKind(ctx, u.Kind, func(b *pebble.Batch, kt kindTables) error {
+		if err := kt.holds(s.direct(), id, u.Key, u.Value, version); err != nil {
 			return err
-		}
-		if rec.Version != version || rec.Keys.Get(u.Key) != u.Value {
-			return fmt.Errorf("record changed: %w", directory.ErrVersion)
 		}
 		e := kt.uniqueEntry(u.Key, u.Value)
 		switch holder, err := s.direct().get(e); {
@@ -60,13 +55,9 @@ func (s *Store) ClaimUnique(ctx context.Context, u directory.Unique, id string, 
 // gone).
 func (s *Store) AddEntry(ctx context.Context, e directory.Entry, version int64) (err error) {
 	defer wrapf(&err, "add %s %s entry of %q", noun(e.Kind), e.Key, e.ID)
-	return s.repair(ctx, e.Kind, func(b *pebble.Batch, kt kindTables) error {
-		rec, err := kt.load(s.direct(), e.ID)
-		if err != nil {
+	return s.writeKind(ctx, e.Kind, func(b *pebble.Batch, kt kindTables) error {
+		if err := kt.holds(s.direct(), e.ID, e.Key, e.Value, version); err != nil {
 			return err
-		}
-		if rec.Version != version || rec.Keys.Get(e.Key) != e.Value {
-			return fmt.Errorf("record changed: %w", directory.ErrVersion)
 		}
 		return b.Set(kt.indexEntry(e.Key, e.Value, e.ID), nil, nil)
 	})
@@ -76,7 +67,7 @@ func (s *Store) AddEntry(ctx context.Context, e directory.Entry, version int64) 
 // holds e's value; otherwise it fails with directory.ErrVersion.
 func (s *Store) DropEntry(ctx context.Context, e directory.Entry) (err error) {
 	defer wrapf(&err, "drop %s %s entry of %q", noun(e.Kind), e.Key, e.ID)
-	return s.repair(ctx, e.Kind, func(b *pebble.Batch, kt kindTables) error {
+	return s.writeKind(ctx, e.Kind, func(b *pebble.Batch, kt kindTables) error {
 		rec, err := kt.load(s.direct(), e.ID)
 		if err == nil && rec.Keys.Get(e.Key) == e.Value {
 			return fmt.Errorf("record holds the value: %w", directory.ErrVersion)
@@ -92,7 +83,7 @@ func (s *Store) DropEntry(ctx context.Context, e directory.Entry) (err error) {
 // directory.ErrVersion.
 func (s *Store) SetCounter(ctx context.Context, kind directory.Kind, n, expect int64) (err error) {
 	defer wrapf(&err, "set the %s counter", noun(kind))
-	return s.repair(ctx, kind, func(b *pebble.Batch, _ kindTables) error {
+	return s.writeKind(ctx, kind, func(b *pebble.Batch, _ kindTables) error {
 		got, err := count(s.direct(), kind)
 		if err != nil {
 			return err
@@ -100,18 +91,21 @@ func (s *Store) SetCounter(ctx context.Context, kind directory.Kind, n, expect i
 		if got != expect {
 			return fmt.Errorf("counter is %d, not %d: %w", got, expect, directory.ErrVersion)
 		}
-		return b.Set(tableCounts.key(string(kind)), binary.BigEndian.AppendUint64(nil, uint64(n)), nil)
+		return setUint(b, tableCounts.key(string(kind)), uint64(n))
 	})
 }
 
-// repair runs fn as a write, with kind's tables.
-func (s *Store) repair(ctx context.Context, kind directory.Kind, fn func(*pebble.Batch, kindTables) error) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	kt, err := tablesOf(kind)
+// holds checks that record id is at version and holds k = value, before
+// a repair writes an item of that value for it. It fails with
+// directory.ErrNotFound if the record is gone and directory.ErrVersion
+// otherwise.
+func (kt kindTables) holds(r reader, id string, k directory.Key, value string, version int64) error {
+	rec, err := kt.load(r, id)
 	if err != nil {
 		return err
 	}
-	return s.write(func(b *pebble.Batch) error { return fn(b, kt) })
+	if rec.Version != version || rec.Keys.Get(k) != value {
+		return fmt.Errorf("record changed: %w", directory.ErrVersion)
+	}
+	return nil
 }

@@ -160,6 +160,20 @@ func (s *Store) write(fn func(b *pebble.Batch) error) error {
 	return err
 }
 
+// writeKind runs fn as a write (Store.write) with kind's tables, unless
+// ctx is done or the store does not keep kind: the changes of records and
+// their repairs.
+func (s *Store) writeKind(ctx context.Context, kind directory.Kind, fn func(*pebble.Batch, kindTables) error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	kt, err := tablesOf(kind)
+	if err != nil {
+		return err
+	}
+	return s.write(func(b *pebble.Batch) error { return fn(b, kt) })
+}
+
 // wrapf prefixes a failed operation's error with the package and what was
 // being done; deferred at the top of each method, it wraps once per call.
 func wrapf(err *error, format string, args ...any) {

@@ -18,27 +18,20 @@ import (
 // unique keys, and with an error wrapping directory.ErrConflict if its id
 // is taken; it stores nothing then. rec.Groups is ignored.
 func (s *Store) Create(ctx context.Context, rec *directory.Record) (err error) {
-	kind, id, keys := rec.Kind, rec.ID, rec.Keys
+	kind, id := rec.Kind, rec.ID
 	defer wrapf(&err, "create %s %q", noun(kind), id)
-	if err := ctx.Err(); err != nil {
-		return err
-	}
 	if id == "" {
 		return errors.New("empty id")
 	}
-	kt, err := tablesOf(kind)
-	if err != nil {
-		return err
-	}
 	v := encode(rec)
-	return s.write(func(b *pebble.Batch) error {
+	return s.writeKind(ctx, kind, func(b *pebble.Batch, kt kindTables) error {
 		switch old, err := s.direct().get(kt.records.key(id)); {
 		case err != nil:
 			return err
 		case old != nil:
 			return fmt.Errorf("id is taken: %w", directory.ErrConflict)
 		}
-		if err := kt.index(s.direct(), b, id, keys); err != nil {
+		if err := kt.index(s.direct(), b, rec); err != nil {
 			return err
 		}
 		if err := b.Set(kt.records.key(id), v, nil); err != nil {
@@ -57,17 +50,10 @@ func (s *Store) Create(ctx context.Context, rec *directory.Record) (err error) {
 // *directory.ConflictError if another record holds one of rec's unique
 // keys; the stored record is unchanged then. Memberships are kept.
 func (s *Store) Update(ctx context.Context, rec *directory.Record, prev int64) (err error) {
-	kind, id, keys := rec.Kind, rec.ID, rec.Keys
+	kind, id := rec.Kind, rec.ID
 	defer wrapf(&err, "update %s %q", noun(kind), id)
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	kt, err := tablesOf(kind)
-	if err != nil {
-		return err
-	}
 	v := encode(rec)
-	return s.write(func(b *pebble.Batch) error {
+	return s.writeKind(ctx, kind, func(b *pebble.Batch, kt kindTables) error {
 		old, err := kt.load(s.direct(), id)
 		if err != nil {
 			return err
@@ -77,10 +63,10 @@ func (s *Store) Update(ctx context.Context, rec *directory.Record, prev int64) (
 		}
 		// The old keys go first, so that a record keeps its own: index
 		// reads the database, where they still name this record.
-		if err := kt.unindex(b, id, old.Keys); err != nil {
+		if err := kt.unindex(b, old); err != nil {
 			return err
 		}
-		if err := kt.index(s.direct(), b, id, keys); err != nil {
+		if err := kt.index(s.direct(), b, rec); err != nil {
 			return err
 		}
 		if err := s.emit(b, events.Change{Before: old, After: rec}); err != nil {
@@ -95,14 +81,7 @@ func (s *Store) Update(ctx context.Context, rec *directory.Record, prev int64) (
 // directory.ErrNotFound if there is no such record.
 func (s *Store) Touch(ctx context.Context, kind directory.Kind, id string, at time.Time, mc directory.MemberChange) (version int64, err error) {
 	defer wrapf(&err, "touch %s %q", noun(kind), id)
-	if err := ctx.Err(); err != nil {
-		return 0, err
-	}
-	kt, err := tablesOf(kind)
-	if err != nil {
-		return 0, err
-	}
-	err = s.write(func(b *pebble.Batch) error {
+	err = s.writeKind(ctx, kind, func(b *pebble.Batch, kt kindTables) error {
 		old, err := kt.load(s.direct(), id)
 		if err != nil {
 			return err
@@ -124,19 +103,12 @@ func (s *Store) Touch(ctx context.Context, kind directory.Kind, id string, at ti
 // with directory.ErrNotFound if there is no such record.
 func (s *Store) Delete(ctx context.Context, kind directory.Kind, id string) (err error) {
 	defer wrapf(&err, "delete %s %q", noun(kind), id)
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	kt, err := tablesOf(kind)
-	if err != nil {
-		return err
-	}
-	return s.write(func(b *pebble.Batch) error {
+	return s.writeKind(ctx, kind, func(b *pebble.Batch, kt kindTables) error {
 		rec, err := kt.load(s.direct(), id)
 		if err != nil {
 			return err
 		}
-		if err := kt.unindex(b, id, rec.Keys); err != nil {
+		if err := kt.unindex(b, rec); err != nil {
 			return err
 		}
 		if err := b.Delete(kt.records.key(id), nil); err != nil {

@@ -136,7 +136,7 @@ func (r *run) repaired(ctx context.Context, what string, err error) (bool, error
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	r.repairFailures++
+	r.rep.RepairsFailed++
 	if len(r.rep.RepairErrors) < maxListed {
 		r.rep.RepairErrors = append(r.rep.RepairErrors, what+": "+err.Error())
 	}

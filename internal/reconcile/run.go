@@ -22,9 +22,9 @@ type run struct {
 	// tally counts each kind's records in this run's part of the pass,
 	// less those the run deleted; deleted counts those.
 	tally, deleted map[directory.Kind]int64
-	// repairFailures counts the repairs that failed; purgedCount the users
-	// purged (or, in a dry run, that would be).
-	repairFailures, purgedCount int
+	// purgedCount counts the users purged (or, in a dry run, that would
+	// be).
+	purgedCount int
 	// reserve is the time kept before the context's deadline.
 	reserve time.Duration
 }
@@ -71,11 +71,10 @@ func Run(ctx context.Context, opts Options) (Report, error) {
 			errs = append(errs, err)
 		}
 	}
-	r.rep.RepairsFailed = r.repairFailures
 	r.rep.total()
 	err = errors.Join(errs...)
 	level, attrs := slog.LevelInfo, r.rep.attrs()
-	if r.repairFailures > 0 {
+	if r.rep.RepairsFailed > 0 {
 		level = slog.LevelWarn
 	}
 	if err != nil {
