@@ -35,10 +35,9 @@ func serveAdmin(data string, st checkpointer, logger *slog.Logger) (stop func(),
 	if err := os.Remove(sock); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return nil, err
 	}
-	if left, _ := filepath.Glob(filepath.Join(data, backupTemp+"*")); len(left) > 0 {
-		for _, dir := range left {
-			os.RemoveAll(dir)
-		}
+	left, _ := filepath.Glob(filepath.Join(data, backupTemp+"*"))
+	for _, dir := range left {
+		os.RemoveAll(dir)
 	}
 	ln, err := net.Listen("unix", sock)
 	if err != nil {

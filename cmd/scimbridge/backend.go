@@ -48,8 +48,15 @@ type where struct {
 // flags defines --store, --data (described by dataUsage) and --table on fl.
 func (w *where) flags(fl *flag.FlagSet, dataUsage string) {
 	fl.StringVar(&w.store, "store", "embedded", "where the directory lives: embedded or dynamodb")
-	fl.StringVar(&w.data, "data", envOr("SCIMBRIDGE_DATA", "./.scimbridge"), dataUsage+" ($SCIMBRIDGE_DATA sets the default)")
+	dataFlag(fl, &w.data, dataUsage)
 	fl.StringVar(&w.table, "table", "", "DynamoDB table (with --store dynamodb)")
+}
+
+// dataFlag defines --data, the data directory, described by usage, on fl:
+// $SCIMBRIDGE_DATA by default, which the container image sets, else
+// ./.scimbridge.
+func dataFlag(fl *flag.FlagSet, p *string, usage string) {
+	fl.StringVar(p, "data", envOr("SCIMBRIDGE_DATA", "./.scimbridge"), usage+" ($SCIMBRIDGE_DATA sets the default)")
 }
 
 // onAWS reports whether the directory is on AWS.

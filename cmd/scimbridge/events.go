@@ -50,12 +50,13 @@ func eventsCmd(ctx context.Context, args []string, stdout io.Writer) error {
 		return errors.New("usage: scimbridge events tail [--data DIR] [--since SEQ]")
 	}
 	fl := newFlags("events tail")
-	data := fl.String("data", envOr("SCIMBRIDGE_DATA", "./.scimbridge"), "data directory of the embedded store ($SCIMBRIDGE_DATA sets the default)")
+	var data string
+	dataFlag(fl, &data, "data directory of the embedded store")
 	since := fl.Uint64("since", 0, "print the events after this sequence number")
 	if err := fl.Parse(args[1:]); err != nil {
 		return err
 	}
-	s, err := openEmbedded(*data)
+	s, err := openEmbedded(data)
 	if err != nil {
 		return fmt.Errorf("%w (stop scimbridge serve first: it holds the store)", err)
 	}

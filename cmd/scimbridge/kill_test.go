@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -18,37 +17,16 @@ import (
 	"time"
 )
 
-// serveChildEnv makes this test binary run `scimbridge serve` with the
-// JSON-encoded arguments it holds, instead of the tests, so that a test can
-// kill a real server process.
-const serveChildEnv = "SCIMBRIDGE_TEST_SERVE_ARGS"
-
-func init() {
-	raw := os.Getenv(serveChildEnv)
-	if raw == "" {
-		return
-	}
-	var args []string
-	if err := json.Unmarshal([]byte(raw), &args); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(2)
-	}
-	if err := run(context.Background(), args, os.Stdout, io.Discard); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	os.Exit(0)
-}
-
 // startServeProcess starts `scimbridge serve` on data as a child process
-// with extra flags, and returns its Tenant URL, and a channel closed when
-// it has exited. The process is killed when t ends.
+// (this test binary, made scimbridge by runMainEnv) with extra flags, and
+// returns its Tenant URL, the process, and a channel closed when it has
+// exited. The process is killed when t ends.
 func startServeProcess(t *testing.T, data, token string, extra ...string) (string, *os.Process, <-chan struct{}) {
 	t.Helper()
-	args, _ := json.Marshal(append([]string{"serve", "--addr", "127.0.0.1:0", "--data", data, "--token", token}, extra...))
-	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), serveChildEnv+"="+string(args))
-	cmd.Stderr = os.Stderr
+	cmd := exec.Command(os.Args[0], append([]string{"serve", "--addr", "127.0.0.1:0", "--data", data, "--token", token}, extra...)...)
+	cmd.Env = append(os.Environ(), runMainEnv+"=1")
+	logs := &lockedBuffer{}
+	cmd.Stderr = logs
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -66,7 +44,8 @@ func startServeProcess(t *testing.T, data, token string, extra ...string) (strin
 			return strings.TrimSpace(url), cmd.Process, exited
 		}
 	}
-	t.Fatal("serve exited without printing its Tenant URL")
+	<-exited
+	t.Fatalf("serve exited without printing its Tenant URL:\n%s", logs.String())
 	return "", nil, nil
 }
 
@@ -88,20 +67,15 @@ type killClient struct {
 }
 
 func (c *killClient) send(method, url, body string) (int, map[string]any, error) {
-	req, err := http.NewRequest(method, url, strings.NewReader(body))
+	resp, b, err := request(c.http, method, url, c.token, body)
 	if err != nil {
 		return 0, nil, err
 	}
-	req.Header.Set("Authorization", "Bearer "+c.token)
-	req.Header.Set("Content-Type", "application/scim+json")
-	resp, err := c.http.Do(req)
-	if err != nil {
-		return 0, nil, err
-	}
-	defer resp.Body.Close()
 	var m map[string]any
-	if err := json.NewDecoder(resp.Body).Decode(&m); err != nil && err != io.EOF {
-		return 0, nil, err
+	if b != "" {
+		if err := json.Unmarshal([]byte(b), &m); err != nil {
+			return 0, nil, err
+		}
 	}
 	return resp.StatusCode, m, nil
 }

@@ -27,6 +27,16 @@ func listen(addr string, secure, insecureHTTP bool) (net.Listener, error) {
 		"this address, --insecure-http", addr)
 }
 
+// loopbackIfAny returns host, or the loopback address when host is empty
+// or unspecified: an address that listens on every interface, this
+// machine's loopback one among them.
+func loopbackIfAny(host string) string {
+	if ip := net.ParseIP(host); host == "" || ip != nil && ip.IsUnspecified() {
+		return "127.0.0.1"
+	}
+	return host
+}
+
 // isLoopback reports whether a is a loopback address: not an unspecified
 // one, which listens on every interface.
 func isLoopback(a net.Addr) bool {

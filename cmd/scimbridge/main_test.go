@@ -58,17 +58,43 @@ func startServe(t *testing.T, args ...string) (string, *lockedBuffer, func() err
 	return "", nil, nil
 }
 
+// request sends a SCIM request through c, with the bearer token unless it
+// is "", and returns the response and its body. It takes no t, so that
+// goroutines other than the test's may call it; the helpers below are it
+// for the test's goroutine.
+func request(c *http.Client, method, url, token, body string) (*http.Response, string, error) {
+	req, err := http.NewRequest(method, url, strings.NewReader(body))
+	if err != nil {
+		return nil, "", err
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	req.Header.Set("Content-Type", "application/scim+json")
+	resp, err := c.Do(req)
+	if err != nil {
+		return nil, "", err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	return resp, string(b), err
+}
+
+// get sends GET url with the bearer token and returns the response and its
+// body, failing the test if no answer came.
 func get(t *testing.T, url, token string) (*http.Response, string) {
 	t.Helper()
-	req, _ := http.NewRequest(http.MethodGet, url, nil)
-	req.Header.Set("Authorization", "Bearer "+token)
-	resp, err := http.DefaultClient.Do(req)
+	return mustRequest(t, http.DefaultClient, http.MethodGet, url, token, "")
+}
+
+// mustRequest is request, failing the test if no answer came.
+func mustRequest(t *testing.T, c *http.Client, method, url, token, body string) (*http.Response, string) {
+	t.Helper()
+	resp, b, err := request(c, method, url, token, body)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp, string(b)
+	return resp, b
 }
 
 func TestServeAnswersTheReadmeWalkThrough(t *testing.T) {
@@ -106,15 +132,7 @@ func TestServeAnswersTheReadmeWalkThrough(t *testing.T) {
 func TestServeKeepsWhatItAcknowledgedAcrossRestarts(t *testing.T) {
 	data := t.TempDir()
 	url, _, stop := startServe(t, "--data", data, "--token", "t0k3n")
-	req, _ := http.NewRequest(http.MethodPost, url+"/Users", strings.NewReader(`{"userName":"kept@contoso.com"}`))
-	req.Header.Set("Authorization", "Bearer t0k3n")
-	req.Header.Set("Content-Type", "application/scim+json")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusCreated {
+	if resp, _ := mustRequest(t, http.DefaultClient, http.MethodPost, url+"/Users", "t0k3n", `{"userName":"kept@contoso.com"}`); resp.StatusCode != http.StatusCreated {
 		t.Fatalf("create: %d", resp.StatusCode)
 	}
 	if err := stop(); err != nil {

@@ -118,8 +118,11 @@ func serve(ctx context.Context, args []string, stdout io.Writer, logger *slog.Lo
 	h := httpapi.WithHealth(awsapp.Handler(store, awsapp.Tokens(cfg, s, store, nil, logger), nil, logger), store, logger)
 
 	// Before the start message, which tests wait for: SIGHUP must not
-	// find serve without its handler.
-	tlsServer.run(ctx, logger)
+	// find serve without its handler. The reloads end with serve, also
+	// when the server fails rather than ctx ending.
+	tlsCtx, stopTLS := context.WithCancel(ctx)
+	defer stopTLS()
+	tlsServer.run(tlsCtx, logger)
 
 	base := tlsServer.baseURL(ln.Addr(), tf.acmeDomain)
 	mode := "plain HTTP, this machine only"

@@ -85,7 +85,7 @@ func TestServeGetsItsCertificateFromACME(t *testing.T) {
 		},
 		ForceAttemptHTTP2: true,
 	}}
-	resp, body, err := getWith(client, tenant+lookup, "t0k3n")
+	resp, body, err := request(client, http.MethodGet, tenant+lookup, "t0k3n", "")
 	if err != nil || resp.StatusCode != http.StatusOK || !strings.Contains(body, `"totalResults":0`) {
 		t.Fatalf("the walk-through over the ACME certificate: %v %v %s", err, resp, body)
 	}

@@ -38,8 +38,8 @@ func TestServeReloadsTheCertificateOnSIGHUP(t *testing.T) {
 	tenant, ca, dir, stop := startHTTPS(t)
 	defer stop()
 	client := tlsClient(ca, 0, 0)
-	if status, _ := sendWith(t, client, "POST", tenant+"/Users", "t0k3n", `{"userName":"before@contoso.com"}`); status != 201 {
-		t.Fatalf("create: %d", status)
+	if resp, _ := mustRequest(t, client, "POST", tenant+"/Users", "t0k3n", `{"userName":"before@contoso.com"}`); resp.StatusCode != 201 {
+		t.Fatalf("create: %d", resp.StatusCode)
 	}
 	before := servedSerial(t, tenant, ca)
 
@@ -57,7 +57,7 @@ func TestServeReloadsTheCertificateOnSIGHUP(t *testing.T) {
 	// A new connection: the old one may be kept alive with the old
 	// certificate, as TLS allows.
 	client.CloseIdleConnections()
-	_, body := sendWith(t, client, "GET", tenant+"/Users?filter=userName%20eq%20%22before@contoso.com%22", "t0k3n", "")
+	_, body := mustRequest(t, client, "GET", tenant+"/Users?filter=userName%20eq%20%22before@contoso.com%22", "t0k3n", "")
 	if !strings.Contains(body, `"totalResults":1`) {
 		t.Errorf("after the reload: %s", body)
 	}

@@ -30,39 +30,6 @@ func tlsClient(ca *certstest.CA, min, max uint16) *http.Client {
 	}}
 }
 
-// getWith sends GET url with the bearer token through c.
-func getWith(c *http.Client, url, token string) (*http.Response, string, error) {
-	req, _ := http.NewRequest(http.MethodGet, url, nil)
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	resp, err := c.Do(req)
-	if err != nil {
-		return nil, "", err
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	return resp, string(b), err
-}
-
-// sendWith sends a SCIM request through c and returns the status and body.
-func sendWith(t *testing.T, c *http.Client, method, url, token, body string) (int, string) {
-	t.Helper()
-	req, err := http.NewRequest(method, url, strings.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Authorization", "Bearer "+token)
-	req.Header.Set("Content-Type", "application/scim+json")
-	resp, err := c.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(b)
-}
-
 // startHTTPS runs serve with a certificate for localhost and 127.0.0.1
 // from a CA of the test's own, and returns its Tenant URL, the CA, the
 // certificate files' directory and stop.
@@ -82,7 +49,7 @@ func TestServeOverHTTPS(t *testing.T) {
 		t.Errorf("Tenant URL %s, want https:// and the certificate's name", tenant)
 	}
 
-	resp, body, err := getWith(tlsClient(ca, 0, 0), tenant+lookup, "t0k3n")
+	resp, body, err := request(tlsClient(ca, 0, 0), http.MethodGet, tenant+lookup, "t0k3n", "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -93,7 +60,7 @@ func TestServeOverHTTPS(t *testing.T) {
 	if resp.Proto != "HTTP/2.0" || resp.TLS.Version != tls.VersionTLS13 {
 		t.Errorf("spoke %s over %s, want HTTP/2.0 over TLS 1.3", resp.Proto, tls.VersionName(resp.TLS.Version))
 	}
-	if resp, _, err := getWith(tlsClient(ca, tls.VersionTLS12, tls.VersionTLS12), tenant+lookup, "t0k3n"); err != nil || resp.StatusCode != 200 {
+	if resp, _, err := request(tlsClient(ca, tls.VersionTLS12, tls.VersionTLS12), http.MethodGet, tenant+lookup, "t0k3n", ""); err != nil || resp.StatusCode != 200 {
 		t.Errorf("TLS 1.2: %v", err)
 	}
 
@@ -106,14 +73,14 @@ func TestServeOverHTTPS(t *testing.T) {
 		{"a client trusting only the system's CAs", &http.Client{}, "certificate"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			if _, _, err := getWith(tc.client, tenant+lookup, "t0k3n"); err == nil || !strings.Contains(err.Error(), tc.want) {
+			if _, _, err := request(tc.client, http.MethodGet, tenant+lookup, "t0k3n", ""); err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Errorf("got %v, want an error about the %s", err, tc.want)
 			}
 		})
 	}
 	// Plain HTTP on the HTTPS port gets nothing but a 400.
 	plain := strings.Replace(tenant, "https://", "http://", 1)
-	if resp, _, err := getWith(http.DefaultClient, plain+lookup, "t0k3n"); err == nil && resp.StatusCode != http.StatusBadRequest {
+	if resp, _, err := request(http.DefaultClient, http.MethodGet, plain+lookup, "t0k3n", ""); err == nil && resp.StatusCode != http.StatusBadRequest {
 		t.Errorf("plain HTTP to the HTTPS port: %d", resp.StatusCode)
 	}
 }
@@ -183,7 +150,7 @@ func TestServeOnEveryInterfaceWithTLS(t *testing.T) {
 	if _, port, _ := net.SplitHostPort(u.Host); port == "" || u.Hostname() != "localhost" {
 		t.Fatalf("Tenant URL %s", tenant)
 	}
-	if resp, _, err := getWith(tlsClient(ca, 0, 0), tenant+lookup, "t0k3n"); err != nil || resp.StatusCode != 200 {
+	if resp, _, err := request(tlsClient(ca, 0, 0), http.MethodGet, tenant+lookup, "t0k3n", ""); err != nil || resp.StatusCode != 200 {
 		t.Errorf("got %v", err)
 	}
 }

@@ -56,19 +56,9 @@ func requireAllPassed(t *testing.T, out string, err error) {
 // decoded body.
 func send(t *testing.T, method, url, token, body string) (int, map[string]any) {
 	t.Helper()
-	req, err := http.NewRequest(method, url, strings.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Authorization", "Bearer "+token)
-	req.Header.Set("Content-Type", "application/scim+json")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
+	resp, b := mustRequest(t, http.DefaultClient, method, url, token, body)
 	var m map[string]any
-	_ = json.NewDecoder(resp.Body).Decode(&m) // a 204 has no body
+	_ = json.Unmarshal([]byte(b), &m) // a 204 has no body
 	return resp.StatusCode, m
 }
 

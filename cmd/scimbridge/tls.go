@@ -129,9 +129,7 @@ func (s serverTLS) run(ctx context.Context, logger *slog.Logger) {
 // address.
 func (s serverTLS) baseURL(addr net.Addr, acmeDomain string) string {
 	host, port, _ := net.SplitHostPort(addr.String())
-	if ip := net.ParseIP(host); ip != nil && ip.IsUnspecified() {
-		host = "127.0.0.1"
-	}
+	host = loopbackIfAny(host)
 	switch {
 	case s.config == nil:
 		return "http://" + net.JoinHostPort(host, port)

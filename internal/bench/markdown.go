@@ -241,14 +241,20 @@ func (r *Report) writeScale(b *strings.Builder) {
 	b.WriteString("\n")
 }
 
-// loadRun returns the load run of target at conc.
-func (r *Report) loadRun(target string, conc int) (LoadRun, bool) {
+// loadPair returns scimbridge's and the peer's load runs at conc; ok
+// reports whether both ran.
+func (r *Report) loadPair(conc int) (ours, peer LoadRun, ok bool) {
+	var haveOurs, havePeer bool
 	for _, run := range r.Load {
-		if run.Target == target && run.Concurrency == conc {
-			return run, true
+		switch {
+		case run.Concurrency != conc:
+		case run.Target == TargetBridge:
+			ours, haveOurs = run, true
+		case run.Target == TargetPeer:
+			peer, havePeer = run, true
 		}
 	}
-	return LoadRun{}, false
+	return ours, peer, haveOurs && havePeer
 }
 
 func (r *Report) writeLoad(b *strings.Builder) {
@@ -270,9 +276,8 @@ func (r *Report) writeLoad(b *strings.Builder) {
 	}
 	b.WriteString("| concurrency | scimbridge req per CPU-s | peer req per CPU-s | ratio | write p50 ms, scimbridge / peer | write p95 ms, scimbridge / peer | peak RSS MB, scimbridge / peer | runs, scimbridge / peer |\n|--:|--:|--:|--:|--:|--:|--:|---|\n")
 	for _, conc := range []int{1, 8} {
-		ours, ok1 := r.loadRun(TargetBridge, conc)
-		peer, ok2 := r.loadRun(TargetPeer, conc)
-		if !ok1 || !ok2 {
+		ours, peer, ok := r.loadPair(conc)
+		if !ok {
 			continue
 		}
 		ow, pw := ours.WriteLatency(), peer.WriteLatency()

@@ -59,11 +59,10 @@ func StartServer(ctx context.Context, binary, dataDir string, extra ...string) (
 }
 
 // StartPeer starts the peer (see BuildPeer) on a free loopback port, with
-// a random token and the flags extra, and waits until it listens. Stop
-// must be called.
-func StartPeer(ctx context.Context, binary string, extra ...string) (*Server, error) {
+// a random token, and waits until it listens. Stop must be called.
+func StartPeer(ctx context.Context, binary string) (*Server, error) {
 	return start(ctx, binary, func(addr, token string) []string {
-		return append([]string{"--addr", addr, "--token", token}, extra...)
+		return []string{"--addr", addr, "--token", token}
 	})
 }
 

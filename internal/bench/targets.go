@@ -66,9 +66,8 @@ func (r *Report) writeTargets(b *strings.Builder) {
 				fmt.Sprintf("**%.0f** (%s)", perCPU, strings.Join(each, "; ")), perCPU >= minPerCPUSecond},
 		)
 		for _, conc := range []int{1, 8} {
-			ours, ok1 := r.loadRun(TargetBridge, conc)
-			peer, ok2 := r.loadRun(TargetPeer, conc)
-			if !ok1 || !ok2 {
+			ours, peer, ok := r.loadPair(conc)
+			if !ok {
 				continue
 			}
 			q := ours.PerCPUSecond() / peer.PerCPUSecond()

@@ -2,7 +2,6 @@ package certs_test
 
 import (
 	"crypto/tls"
-	"net"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -21,12 +20,7 @@ const domain = "scim.bridge.test"
 // answered on the server's own port, issuance; then the certificate is
 // served, and a restart finds it in the cache without asking the CA.
 func TestACMEIssuesThroughTLSALPN(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ln.Close()
-	port := ln.Addr().(*net.TCPAddr).Port
+	port := certstest.FreePort(t)
 	pebble := certstest.StartPebble(t, port)
 	cache := filepath.Join(t.TempDir(), "acme")
 	a := certs.NewACME(certs.ACMEOptions{

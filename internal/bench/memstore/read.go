@@ -53,7 +53,7 @@ func (s *Store) Lookup(_ context.Context, kind directory.Kind, key directory.Key
 		if id, ok := kd.unique[uniqueKey{key, value}]; ok {
 			ids = []string{id}
 		}
-	case slices.Contains(sharedKeys(kind), key):
+	case slices.Contains(kd.sharedKeys, key):
 		ids = sorted(kd.shared[uniqueKey{key, value}])
 	case key == directory.KeyUserName, key == directory.KeyDisplayName:
 		// Not a key of this kind: no record holds it.

@@ -30,9 +30,10 @@ type kindData struct {
 	// creation order for the service's time-ordered ids.
 	ids    []string
 	unique map[uniqueKey]string
-	// shared indexes the keys many records may hold: the entry keys and
-	// the email.
-	shared map[uniqueKey]set
+	// shared indexes sharedKeys, the keys many records may hold: the
+	// entry keys and the email.
+	shared     map[uniqueKey]set
+	sharedKeys []directory.Key
 }
 
 type set map[string]struct{}
@@ -52,7 +53,8 @@ var _ directory.Store = (*Store)(nil)
 func New() *Store {
 	s := &Store{kinds: map[directory.Kind]*kindData{}, members: map[string]set{}, groups: map[string]set{}}
 	for _, k := range []directory.Kind{directory.KindUser, directory.KindGroup} {
-		s.kinds[k] = &kindData{kind: k, records: map[string]*directory.Record{}, unique: map[uniqueKey]string{}, shared: map[uniqueKey]set{}}
+		s.kinds[k] = &kindData{kind: k, records: map[string]*directory.Record{}, unique: map[uniqueKey]string{}, shared: map[uniqueKey]set{},
+			sharedKeys: append(slices.Clip(directory.EntryKeys(k)), directory.KeyEmail)}
 	}
 	return s
 }
@@ -187,7 +189,7 @@ func (kd *kindData) index(id string, keys directory.Keys) {
 			kd.unique[uniqueKey{key, v}] = id
 		}
 	}
-	for _, key := range sharedKeys(kd.kind) {
+	for _, key := range kd.sharedKeys {
 		if v := keys.Get(key); v != "" {
 			if kd.shared[uniqueKey{key, v}] == nil {
 				kd.shared[uniqueKey{key, v}] = set{}
@@ -197,18 +199,13 @@ func (kd *kindData) index(id string, keys directory.Keys) {
 	}
 }
 
-// sharedKeys are the keys of kind that many records may hold.
-func sharedKeys(kind directory.Kind) []directory.Key {
-	return append(slices.Clip(directory.EntryKeys(kind)), directory.KeyEmail)
-}
-
 func (kd *kindData) unindex(id string, keys directory.Keys) {
 	for _, key := range directory.UniqueKeys(kd.kind) {
 		if v := keys.Get(key); v != "" && kd.unique[uniqueKey{key, v}] == id {
 			delete(kd.unique, uniqueKey{key, v})
 		}
 	}
-	for _, key := range sharedKeys(kd.kind) {
+	for _, key := range kd.sharedKeys {
 		if v := keys.Get(key); v != "" {
 			delete(kd.shared[uniqueKey{key, v}], id)
 		}

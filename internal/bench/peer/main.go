@@ -18,9 +18,6 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"os/signal"
-	"runtime/pprof"
-	"syscall"
 	"time"
 
 	"github.com/elimity-com/scim"
@@ -31,7 +28,6 @@ import (
 func main() {
 	addr := flag.String("addr", "127.0.0.1:8080", "address to listen on")
 	token := flag.String("token", "", "bearer token to accept")
-	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile to this file until SIGTERM")
 	flag.Parse()
 	if *token == "" {
 		log.Fatal("peer: --token is required")
@@ -59,23 +55,6 @@ func main() {
 	}
 	fmt.Fprintf(os.Stdout, "peer is listening.\n  Tenant URL:   http://%s/scim/v2\n", ln.Addr())
 	h := http.StripPrefix("/scim", authenticate(*token, srv))
-	if *cpuProfile != "" {
-		f, err := os.Create(*cpuProfile)
-		if err != nil {
-			log.Fatal(err)
-		}
-		if err := pprof.StartCPUProfile(f); err != nil {
-			log.Fatal(err)
-		}
-		go func() {
-			sig := make(chan os.Signal, 1)
-			signal.Notify(sig, syscall.SIGTERM)
-			<-sig
-			pprof.StopCPUProfile()
-			f.Close()
-			os.Exit(0)
-		}()
-	}
 	log.Fatal((&http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}).Serve(ln))
 }
 

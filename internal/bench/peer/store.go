@@ -119,6 +119,22 @@ func (s *store) delete(table map[string]*entry, index map[string]string, key str
 	return nil
 }
 
+// patch applies ops to e, the resource id, keeping index, which is by the
+// attribute key, current, and makes it a new version; s.mu is held.
+func (s *store) patch(e *entry, index map[string]string, key, id string, ops []scim.PatchOperation) error {
+	before := fold(e.attrs[key])
+	if err := applyOps(e.attrs, ops); err != nil {
+		return err
+	}
+	if after := fold(e.attrs[key]); after != before {
+		delete(index, before)
+		index[after] = id
+	}
+	e.version++
+	e.changed = time.Now()
+	return nil
+}
+
 // users is the /Users handler.
 type users struct{ s *store }
 
@@ -148,16 +164,9 @@ func (u users) Patch(_ *http.Request, id string, ops []scim.PatchOperation) (sci
 	if !ok {
 		return scim.Resource{}, errors.ScimErrorResourceNotFound(id)
 	}
-	before := fold(e.attrs["userName"])
-	if err := applyOps(e.attrs, ops); err != nil {
+	if err := s.patch(e, s.userByName, "userName", id, ops); err != nil {
 		return scim.Resource{}, err
 	}
-	if after := fold(e.attrs["userName"]); after != before {
-		delete(s.userByName, before)
-		s.userByName[after] = id
-	}
-	e.version++
-	e.changed = time.Now()
 	return e.resource(id), nil
 }
 
@@ -221,15 +230,5 @@ func (g groups) Patch(_ *http.Request, id string, ops []scim.PatchOperation) (sc
 			}
 		}
 	}
-	before := fold(e.attrs["displayName"])
-	if err := applyOps(e.attrs, rest); err != nil {
-		return scim.Resource{}, err
-	}
-	if after := fold(e.attrs["displayName"]); after != before {
-		delete(s.groupByName, before)
-		s.groupByName[after] = id
-	}
-	e.version++
-	e.changed = time.Now()
-	return scim.Resource{}, nil
+	return scim.Resource{}, s.patch(e, s.groupByName, "displayName", id, rest)
 }

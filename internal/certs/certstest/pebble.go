@@ -157,6 +157,17 @@ func startDNS(t testing.TB) string {
 	if err != nil {
 		t.Fatal(err)
 	}
+	Serve(t, ln, 10*time.Second, func(c net.Conn) {
+		for answerDNS(c) == nil {
+		}
+	})
+	return ln.Addr().String()
+}
+
+// Serve calls handle with each connection ln accepts, in a goroutine of
+// its own, with a deadline of timeout, and closes the connection after it,
+// until the test ends, when it closes ln.
+func Serve(t testing.TB, ln net.Listener, timeout time.Duration, handle func(net.Conn)) {
 	t.Cleanup(func() { ln.Close() })
 	go func() {
 		for {
@@ -166,13 +177,11 @@ func startDNS(t testing.TB) string {
 			}
 			go func() {
 				defer c.Close()
-				c.SetDeadline(time.Now().Add(10 * time.Second))
-				for answerDNS(c) == nil {
-				}
+				c.SetDeadline(time.Now().Add(timeout))
+				handle(c)
 			}()
 		}
 	}()
-	return ln.Addr().String()
 }
 
 // answerDNS reads one length-prefixed query from c and writes its answer.
