@@ -43,8 +43,7 @@ func readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
 		}
 		return nil, scim.BadRequest(scim.InvalidSyntax, "the request body could not be read")
 	}
-	switch {
-	case len(bytes.TrimSpace(b)) == 0:
+	if len(bytes.TrimSpace(b)) == 0 {
 		return nil, scim.BadRequest(scim.InvalidSyntax, "the request body is empty; send a JSON object")
 	}
 	return b, nil

@@ -94,7 +94,9 @@ func (h *handler) routeOf(r *http.Request) string {
 		pattern = info.route
 	}
 	if pattern == "" {
-		_, pattern = h.mux.Handler(trimTrailingSlash(r))
+		if _, pattern = h.mux.Handler(trimTrailingSlash(r)); pattern == unmatchedPattern {
+			pattern = ""
+		}
 	}
 	if _, p, ok := strings.Cut(pattern, " "); ok {
 		pattern = p

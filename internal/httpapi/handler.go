@@ -141,6 +141,9 @@ func New(svc *directory.Service, cfg Config) http.Handler {
 	}
 	for _, e := range endpoints() {
 		h.mux.HandleFunc(e.Method+" "+h.base+e.Path, func(w http.ResponseWriter, r *http.Request) {
+			if info := infoOf(r.Context()); info != nil {
+				info.route = r.Pattern
+			}
 			err := errNoEndpoint()
 			if e.discovery || h.svc != nil {
 				err = e.serve(h, e.rt, w, r)
@@ -150,6 +153,7 @@ func New(svc *directory.Service, cfg Config) http.Handler {
 			}
 		})
 	}
+	h.mux.HandleFunc(unmatchedPattern, h.unmatched)
 	return chain(http.HandlerFunc(h.route), h.logAccess, h.recordFailures, h.bound, h.recoverPanic, h.authenticate)
 }
 

@@ -21,27 +21,30 @@ var allowedMethods = []string{http.MethodGet, http.MethodPost, http.MethodPut, h
 // route dispatches r to its endpoint. It tolerates one trailing slash and
 // endpoint names in any case, and answers what the mux would answer in
 // plain text (unknown paths, wrong methods, unclean paths it would
-// redirect) with SCIM errors instead.
+// redirect) with SCIM errors instead. The mux matches each request once:
+// what no endpoint takes falls to its catch-all, unmatched.
 func (h *handler) route(w http.ResponseWriter, r *http.Request) {
 	r = trimTrailingSlash(r)
 	p := r.URL.EscapedPath()
-	if p == "" || path.Clean(p) != p {
+	if !strings.HasPrefix(p, "/") || path.Clean(p) != p {
 		h.writeError(w, r, errNoEndpoint())
 		return
 	}
-	r = h.names.canonical(r, h.base)
-	if _, pattern := h.mux.Handler(r); pattern != "" {
-		if info := infoOf(r.Context()); info != nil {
-			info.route = pattern
-		}
-		h.mux.ServeHTTP(w, r)
-		return
-	}
+	h.mux.ServeHTTP(w, h.names.canonical(r, h.base, p))
+}
+
+// unmatchedPattern is the mux pattern of unmatched: every path, any method,
+// and less specific than every endpoint's.
+const unmatchedPattern = "/"
+
+// unmatched answers a request no endpoint takes: 405 with Allow when an
+// endpoint has its path under another method, else 404.
+func (h *handler) unmatched(w http.ResponseWriter, r *http.Request) {
 	var allow []string
 	for _, m := range allowedMethods {
 		probe := r.WithContext(r.Context())
 		probe.Method = m
-		if _, pattern := h.mux.Handler(probe); pattern != "" {
+		if _, pattern := h.mux.Handler(probe); pattern != unmatchedPattern {
 			allow = append(allow, m)
 		}
 	}
@@ -100,33 +103,54 @@ func newEndpointNames(routes []Route) endpointNames {
 			for len(names) <= i {
 				names = append(names, map[string]string{})
 			}
+			// Keyed by the canonical spelling too, so that a request
+			// spelling it so is looked up without lowering its case.
 			names[i][strings.ToLower(seg)] = seg
+			names[i][seg] = seg
 		}
 	}
 	return names
 }
 
-// canonical returns r with the endpoint names of its path, below base,
-// spelt as the routes spell them; r itself when they already are.
-func (names endpointNames) canonical(r *http.Request, base string) *http.Request {
-	rest, ok := strings.CutPrefix(r.URL.EscapedPath(), base)
+// respell returns the route's spelling of seg, the i-th segment below the
+// base path, and whether it differs from seg.
+func (names endpointNames) respell(i int, seg string) (string, bool) {
+	if i >= len(names) {
+		return seg, false
+	}
+	c, ok := names[i][seg]
+	if !ok {
+		c, ok = names[i][strings.ToLower(seg)]
+	}
+	if !ok {
+		return seg, false
+	}
+	return c, c != seg
+}
+
+// canonical returns r, whose escaped path is escaped, with the endpoint
+// names of its path below base spelt as the routes spell them; r itself,
+// at no allocation, when they already are.
+func (names endpointNames) canonical(r *http.Request, base, escaped string) *http.Request {
+	rest, ok := strings.CutPrefix(escaped, base)
 	if !ok || !strings.HasPrefix(rest, "/") {
 		return r
 	}
-	segs := strings.Split(rest[1:], "/")
-	changed := false
-	for i, seg := range segs {
-		if i >= len(names) {
+	changed, i := false, 0
+	for seg := range strings.SplitSeq(rest[1:], "/") {
+		if _, changed = names.respell(i, seg); changed || i >= len(names) {
 			break
 		}
-		if c, ok := names[i][strings.ToLower(seg)]; ok && c != seg {
-			segs[i], changed = c, true
-		}
+		i++
 	}
 	if !changed {
 		return r
 	}
-	escaped := base + "/" + strings.Join(segs, "/")
+	segs := strings.Split(rest[1:], "/")
+	for i, seg := range segs {
+		segs[i], _ = names.respell(i, seg)
+	}
+	escaped = base + "/" + strings.Join(segs, "/")
 	unescaped, err := url.PathUnescape(escaped)
 	if err != nil {
 		return r // the mux finds no endpoint for it either

@@ -26,7 +26,7 @@ func Append(dst []byte, v any) ([]byte, error) {
 		if v == "" {
 			return append(dst, '0'), nil // as encoding/json writes it
 		}
-		if !isNumber(string(v)) {
+		if !IsNumber(string(v)) {
 			break
 		}
 		return append(dst, v...), nil
@@ -141,9 +141,9 @@ func appendEscaped(dst []byte, s string) []byte {
 	return append(dst, s[start:]...)
 }
 
-// isNumber reports whether s is a JSON number (RFC 8259 §6), the check
+// IsNumber reports whether s is a JSON number (RFC 8259 §6), the check
 // encoding/json makes before writing a json.Number.
-func isNumber(s string) bool {
+func IsNumber(s string) bool {
 	if s == "" {
 		return false
 	}

@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/scim-bridge/scim-bridge/internal/scim"
+	"github.com/scim-bridge/scim-bridge/internal/scim/codec"
 )
 
 // Limits on what the parser accepts, so that a hostile filter cannot make it
@@ -138,7 +139,7 @@ func (p *scanner) value() (any, error) {
 		return nil, p.errorf("single quotes do not delimit strings; quote values with \", as in \"%s\"", strings.Trim(w, "'"))
 	}
 	p.pos += len(w)
-	if isNumber(w) {
+	if codec.IsNumber(w) {
 		return json.Number(w), nil
 	}
 	return w, nil
@@ -162,7 +163,7 @@ func (p *scanner) bare() string {
 	for next < len(p.s) && !p.isDelim(p.s[next]) {
 		next++
 	}
-	if joined := p.s[p.pos:next]; isNumber(joined) || isTime(joined) {
+	if joined := p.s[p.pos:next]; codec.IsNumber(joined) || isTime(joined) {
 		return joined
 	}
 	return w
@@ -177,44 +178,6 @@ func isTime(s string) bool {
 // unquoted value: in userName eq and x pr, "and" would be ambiguous.
 func isKeyword(w string) bool {
 	return strings.EqualFold(w, "and") || strings.EqualFold(w, "or") || strings.EqualFold(w, "not")
-}
-
-// isNumber reports whether w is a JSON number (RFC 8259 §6).
-func isNumber(w string) bool {
-	i := 0
-	digits := func() int {
-		n := 0
-		for i < len(w) && '0' <= w[i] && w[i] <= '9' {
-			i++
-			n++
-		}
-		return n
-	}
-	if i < len(w) && w[i] == '-' {
-		i++
-	}
-	switch {
-	case i < len(w) && w[i] == '0':
-		i++
-	case digits() == 0:
-		return false
-	}
-	if i < len(w) && w[i] == '.' {
-		i++
-		if digits() == 0 {
-			return false
-		}
-	}
-	if i < len(w) && (w[i] == 'e' || w[i] == 'E') {
-		i++
-		if i < len(w) && (w[i] == '+' || w[i] == '-') {
-			i++
-		}
-		if digits() == 0 {
-			return false
-		}
-	}
-	return i == len(w)
 }
 
 // str reads a JSON string (RFC 8259 §7). Strings without escapes, control
