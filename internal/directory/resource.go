@@ -2,7 +2,6 @@ package directory
 
 import (
 	"fmt"
-	"time"
 
 	"github.com/scim-bridge/scim-bridge/internal/scim"
 	"github.com/scim-bridge/scim-bridge/internal/scim/codec"
@@ -13,18 +12,7 @@ import (
 // when no projection needs them, and Attrs, the representation as a map,
 // which filters are matched against.
 type Resource struct {
-	Type    *scim.ResourceType
-	ID      string
-	Version int64
-	// Created and LastModified are meta's times, in UTC.
-	Created, LastModified time.Time
-	// Doc is the canonical JSON object of the resource's attributes
-	// (Record.Doc): all but schemas, id, meta, a user's groups and a
-	// group's members. It is valid JSON.
-	Doc []byte
-	// Groups are the ids of a user's groups; Members the ids of a group's
-	// members when they were read, else nil.
-	Groups, Members []string
+	codec.Resource
 
 	attrs map[string]any
 }
@@ -33,10 +21,7 @@ type Resource struct {
 func (r *Resource) ETag() string { return codec.ETag(r.Version) }
 
 // Parts returns the parts the codec renders r from.
-func (r *Resource) Parts() codec.Resource {
-	return codec.Resource{Type: r.Type, ID: r.ID, Version: r.Version, Created: r.Created, LastModified: r.LastModified,
-		Doc: r.Doc, Groups: r.Groups, Members: r.Members}
-}
+func (r *Resource) Parts() *codec.Resource { return &r.Resource }
 
 // Attrs returns the full representation in canonical form (see
 // codec.Resource.Attrs). Doc is decoded on the first call; the map is the
@@ -45,9 +30,8 @@ func (r *Resource) Attrs() map[string]any {
 	if r.attrs != nil {
 		return r.attrs
 	}
-	p := r.Parts()
 	// It cannot fail: resource checked that Doc is a valid JSON object.
-	r.attrs, _ = p.Attrs()
+	r.attrs, _ = r.Resource.Attrs()
 	return r.attrs
 }
 
@@ -80,8 +64,8 @@ func resource(rt *scim.ResourceType, rec *Record, members []string) (*Resource, 
 	if !codec.ValidObject(rec.Doc) {
 		return nil, fmt.Errorf("directory: decode %s %q: the stored document is not a JSON object", rec.Kind, rec.ID)
 	}
-	r := &Resource{Type: rt, ID: rec.ID, Version: rec.Version,
-		Created: rec.Created.UTC(), LastModified: rec.LastModified.UTC(), Doc: rec.Doc}
+	r := &Resource{Resource: codec.Resource{Type: rt, ID: rec.ID, Version: rec.Version,
+		Created: rec.Created.UTC(), LastModified: rec.LastModified.UTC(), Doc: rec.Doc}}
 	switch rec.Kind {
 	case KindUser:
 		r.Groups = rec.Groups

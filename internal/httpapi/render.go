@@ -62,6 +62,5 @@ func (l links) at(path string) string { return l.base + path }
 // appendResource appends the JSON representation of res that proj
 // selects, with its URLs under l (codec.AppendResource).
 func (l links) appendResource(dst []byte, res *directory.Resource, proj *scim.Projection) ([]byte, error) {
-	parts := res.Parts()
-	return codec.AppendResource(dst, l.base, &parts, proj)
+	return codec.AppendResource(dst, l.base, res.Parts(), proj)
 }
