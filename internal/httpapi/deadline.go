@@ -15,9 +15,6 @@ const (
 	// than as a timed-out invocation, which API Gateway turns into a bare
 	// 500 Entra cannot read.
 	deadlineReserve = time.Second
-	// finishReserve is the time kept before the platform's deadline when
-	// the failure record is written, for the response itself.
-	finishReserve = 200 * time.Millisecond
 	// gatewayLimit is API Gateway HTTP API's integration timeout, 30 s
 	// (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-quotas.html):
 	// a request is given up by then whatever the function's timeout.
@@ -37,18 +34,4 @@ func (h *handler) bound(next http.Handler) http.Handler {
 		defer cancel()
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
-}
-
-// finishContext returns a context for work done after the response is
-// decided, such as the failure record: not cancelled with the request, and
-// ending after at most limit and finishReserve before the platform's
-// deadline, if the request has one.
-func finishContext(r *http.Request, limit time.Duration) (context.Context, context.CancelFunc) {
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), limit)
-	d, ok := r.Context().Deadline()
-	if !ok {
-		return ctx, cancel
-	}
-	ctx, cancel2 := context.WithDeadline(ctx, d.Add(-finishReserve))
-	return ctx, func() { cancel2(); cancel() }
 }

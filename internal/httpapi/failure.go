@@ -54,9 +54,7 @@ func (h *handler) recordFailures(next http.Handler) http.Handler {
 		if status == http.StatusUnauthorized {
 			return
 		}
-		ctx, cancel := finishContext(r, journal.WriteTimeout)
-		h.seen(ctx)
-		cancel()
+		h.seen(r.Context())
 		route := h.routeOf(r)
 		if !isFailure(r.Method, route, status) {
 			return
@@ -76,7 +74,7 @@ func (h *handler) recordFailures(next http.Handler) http.Handler {
 		if strings.HasSuffix(route, "/{id}") {
 			f.ResourceID = path.Base(strings.TrimSuffix(r.URL.Path, "/"))
 		}
-		ctx, cancel = finishContext(r, journal.WriteTimeout)
+		ctx, cancel := journal.WriteContext(r.Context())
 		defer cancel()
 		if err := h.failures.RecordFailure(ctx, f); err != nil {
 			h.log.LogAttrs(r.Context(), slog.LevelWarn, "cannot record failure",

@@ -16,12 +16,28 @@ const (
 	// one Marker: the stall check counts in hours, so a mark a minute is
 	// plenty and costs one write per minute per Lambda instance.
 	markEvery = time.Minute
+	// responseReserve is the time a journal write leaves before its
+	// caller's deadline (a Lambda invocation's), for the response itself.
+	responseReserve = 200 * time.Millisecond
 )
 
+// WriteContext returns the context of a journal write made while a request
+// is answered: not cancelled with ctx, since the record matters most when
+// the request failed, but ending after WriteTimeout and responseReserve
+// before ctx's deadline, if it has one.
+func WriteContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), WriteTimeout)
+	d, ok := ctx.Deadline()
+	if !ok {
+		return wctx, cancel
+	}
+	wctx, cancelAt := context.WithDeadline(wctx, d.Add(-responseReserve))
+	return wctx, func() { cancelAt(); cancel() }
+}
+
 // Marker returns a function that records what as seen now in w, at most
-// once a minute per returned function (so per process), bounded by
-// WriteTimeout and the context's deadline but not ended by its
-// cancellation, logging a failed write to logger (nil discards it). The
+// once a minute per returned function (so per process), in a WriteContext
+// made only when it writes, logging a failed write to logger (nil discards it). The
 // handler marks its authenticated requests with one; hooks outside the
 // handler, such as the token source's use of a previous token, use their
 // own.
@@ -40,14 +56,8 @@ func Marker(w Writer, what Seen, logger *slog.Logger) func(context.Context) {
 		if !last.CompareAndSwap(prev, now.UnixNano()) {
 			return
 		}
-		// Not cancelled with the request, but within its deadline, if any.
-		wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), WriteTimeout)
+		wctx, cancel := WriteContext(ctx)
 		defer cancel()
-		if d, ok := ctx.Deadline(); ok {
-			var cancelAt context.CancelFunc
-			wctx, cancelAt = context.WithDeadline(wctx, d)
-			defer cancelAt()
-		}
 		if err := w.MarkSeen(wctx, what, now.UTC()); err != nil {
 			logger.LogAttrs(ctx, slog.LevelWarn, "cannot mark as seen",
 				slog.String("seen", string(what)), slog.String("error", err.Error()))
