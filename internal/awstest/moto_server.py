@@ -15,20 +15,33 @@ index Query skip a sort of the whole table it does not need: moto 5 scans
 and sorts every item for each Query, which makes a provisioning cycle
 quadratic in the directory's size. And it serialises item operations, as
 moto_server's threads otherwise let two conditional writes both pass.
+TransactWriteItems honours ClientRequestToken as DynamoDB does: a
+transaction sent again with the same token within ten minutes answers as the
+first did without being applied again. The SDK fills the token in once and
+keeps it across its retries, so a retry of a transaction that committed but
+whose answer was lost (a reset connection on a loaded machine) succeeds on
+DynamoDB; moto applied it again and failed its conditions, a 409 for a create
+that had worked.
 EventBridge rules compile their targets' input paths once, not per event.
 
 Usage is moto_server's: python3 moto_server.py -H 127.0.0.1 -p 5000
 """
+import collections
 import copy
 import functools
+import json
 import sys
 import threading
+import time
 
 import jsonpath_ng.ext
 
 import moto.dynamodb.models as models
+import moto.dynamodb.responses as responses
 import moto.dynamodb.models.table as table_models
 from moto.dynamodb.exceptions import (
+    ERROR_TYPE_PREFIX,
+    DynamodbException,
     MockValidationException,
     MultipleTransactionsException,
     TransactionCanceledException,
@@ -166,6 +179,44 @@ for _name in (
     "batch_get_item", "batch_write_item", "transact_get_items", "transact_write_items",
 ):
     setattr(models.DynamoDBBackend, _name, _serialized(getattr(models.DynamoDBBackend, _name)))
+
+# TransactWriteItems' idempotency (ClientRequestToken): DynamoDB keeps a
+# token for ten minutes; a token sent again with other items is an error.
+_TOKEN_LIFE = 600
+_tokens = collections.OrderedDict()  # token -> (time, items as JSON, answer), oldest first
+_tokens_lock = threading.Lock()
+_original_handler = responses.DynamoHandler.transact_write_items
+
+
+class _IdempotentParameterMismatch(DynamodbException):
+    error_type = ERROR_TYPE_PREFIX + "IdempotentParameterMismatchException"
+
+    def __init__(self):
+        super().__init__(self.error_type, "a transaction with this ClientRequestToken had other items")
+
+
+def _transact_write_items_once(self):
+    token = self.body.get("ClientRequestToken")
+    if not token:
+        return _original_handler(self)
+    items = json.dumps(self.body["TransactItems"], sort_keys=True)
+    # Held across the transaction, which the backend serialises anyway, so
+    # that two sends of one token cannot both apply it.
+    with _tokens_lock:
+        now = time.monotonic()
+        while _tokens and now - next(iter(_tokens.values()))[0] > _TOKEN_LIFE:
+            _tokens.popitem(last=False)
+        seen = _tokens.get(token)
+        if seen is not None:
+            if seen[1] != items:
+                raise _IdempotentParameterMismatch()
+            return seen[2]
+        answer = _original_handler(self)  # a failed transaction raises: not kept
+        _tokens[token] = (now, items, answer)
+        return answer
+
+
+responses.DynamoHandler.transact_write_items = _transact_write_items_once
 
 # EventBridge: for every event a rule sends to a target, moto compiles the
 # target's input paths (jsonpath), building a new parser each time: about
