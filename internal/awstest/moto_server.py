@@ -20,8 +20,8 @@ transaction sent again with the same token within ten minutes answers as the
 first did without being applied again. The SDK fills the token in once and
 keeps it across its retries, so a retry of a transaction that committed but
 whose answer was lost (a reset connection on a loaded machine) succeeds on
-DynamoDB; moto applied it again and failed its conditions, a 409 for a create
-that had worked.
+DynamoDB, where moto applied it again and failed its conditions (a 409 for a
+create that had worked).
 EventBridge rules compile their targets' input paths once, not per event.
 
 Usage is moto_server's: python3 moto_server.py -H 127.0.0.1 -p 5000
