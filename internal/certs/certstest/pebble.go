@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -50,7 +51,11 @@ func StartPebble(t testing.TB, tlsPort int) *Pebble {
 	dir := t.TempDir()
 	ca := NewCA(t)
 	certFile, keyFile := ca.WriteFiles(t, dir, "127.0.0.1")
-	api, mgmt := freePort(t), freePort(t)
+	// Distinct from each other and from the challenge port: two ports
+	// picked one after the other can be the same one, which a closed
+	// listener just gave back.
+	ports := freePorts(t, 2, tlsPort)
+	api, mgmt := ports[0], ports[1]
 	cfg := map[string]any{"pebble": map[string]any{
 		"listenAddress":           api,
 		"managementListenAddress": mgmt,
@@ -130,21 +135,35 @@ func (p *Pebble) Roots(t testing.TB) *x509.CertPool {
 	return pool
 }
 
-// freePort returns a loopback address whose port was free a moment ago.
-func freePort(t testing.TB) string {
+// freePorts returns n distinct loopback addresses whose ports were free a
+// moment ago, none of them one of taken.
+func freePorts(t testing.TB, n int, taken ...int) []string {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
+	var lns []net.Listener
+	defer func() {
+		for _, ln := range lns {
+			ln.Close()
+		}
+	}()
+	var addrs []string
+	for len(addrs) < n {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Kept open until all are chosen, so the n are distinct.
+		lns = append(lns, ln)
+		if !slices.Contains(taken, ln.Addr().(*net.TCPAddr).Port) {
+			addrs = append(addrs, ln.Addr().String())
+		}
 	}
-	defer ln.Close()
-	return ln.Addr().String()
+	return addrs
 }
 
 // FreePort returns a loopback port that was free a moment ago.
 func FreePort(t testing.TB) int {
 	t.Helper()
-	_, port, _ := net.SplitHostPort(freePort(t))
+	_, port, _ := net.SplitHostPort(freePorts(t, 1)[0])
 	n, _ := strconv.Atoi(port)
 	return n
 }
